@@ -1,0 +1,1 @@
+"""lexgap: legislative gap analysis against GA resolution 74/174."""

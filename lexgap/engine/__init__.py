@@ -1,0 +1,1 @@
+"""Loading, validation, compilation and inference: everything between YAML files and an Assessment."""

@@ -1,0 +1,343 @@
+"""Typed models of the knowledge base and of answers files: the data contracts of DESIGN.md.
+
+The JSON Schemas shipped in lexgap/schemas/ are generated from these classes (`lexgap schema NAME`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+CRITERION_ID = r"^P\d{2}\.\d{2}$"
+SNAKE_ID = r"^[a-z][a-z0-9_]*$"
+QUESTION_ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
+OPTION_VALUE = r"^[a-z0-9][a-z0-9_]*$"
+
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+CriterionId = Annotated[str, StringConstraints(pattern=CRITERION_ID)]
+QuestionId = Annotated[str, StringConstraints(pattern=QUESTION_ID)]
+ConceptId = Annotated[str, StringConstraints(pattern=SNAKE_ID)]
+InstrumentId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Za-z0-9-]*$")]
+Condition = Annotated[str, StringConstraints(min_length=1)]
+SemVer = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
+
+Kind = Literal["legislative", "institutional", "treaty", "data"]
+Weight = Literal["core", "important", "advisory"]
+Priority = Literal["high", "medium", "low"]
+Outcome = Literal["met", "partial", "not_met", "unknown", "not_applicable"]
+Modality = Literal[
+    "legislative_drafting",
+    "ratification",
+    "institutional_setup",
+    "capacity_building",
+    "international_cooperation",
+    "victim_services",
+    "data_and_research",
+    "awareness",
+    "policy_coordination",
+    "engagement",
+]
+MODALITY_LABELS: dict[str, str] = {
+    "legislative_drafting": "Legislative drafting",
+    "ratification": "Ratification and treaty action",
+    "institutional_setup": "Institutional set-up",
+    "capacity_building": "Capacity building",
+    "international_cooperation": "International cooperation",
+    "victim_services": "Victim services",
+    "data_and_research": "Data and research",
+    "awareness": "Awareness",
+    "policy_coordination": "Policy and coordination",
+    "engagement": "International engagement and resources",
+}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- pack.yaml --------------------------------------------------------------------------------------
+
+class Article(Strict):
+    ref: Text = Field(description="Article reference as the instrument numbers it, e.g. '3(1)(c)' or '20(1)(e)'.")
+    topic: Text = Field(description="What the article is about, in a few words.")
+    checked: bool = Field(description="True once checked against the official text of the instrument.")
+
+
+class Instrument(Strict):
+    id: InstrumentId = Field(description="Short id used in criteria, e.g. OPSC, LC, BC, UNTOC.")
+    title: Text
+    short_title: Text
+    kind: Literal["treaty", "regional_treaty", "regional_law", "resolution", "soft_law", "model_law", "framework"]
+    adopted: Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}-\d{2})?$")]
+    citation: Text | None = Field(None, description="Official citation, e.g. the UN Treaty Series reference.")
+    party_when: Condition | None = Field(
+        None, description="For treaties: the condition under which the assessed State is bound by it.")
+    articles: list[Article] = Field(min_length=1)
+
+
+class Resolution(Strict):
+    symbol: Text
+    ecosoc_symbol: Text
+    title: Text
+    adopted: dt.date
+    operative_paragraphs: int
+
+
+class Scoring(Strict):
+    weights: dict[Weight, float]
+    points: dict[Literal["met", "partial", "not_met"], float]
+    levels: dict[Literal["aligned", "partially_aligned"], float] = Field(
+        description="Minimum score (0-1) for each level; below partially_aligned a paragraph is 'not aligned'.")
+    min_coverage: float = Field(ge=0, le=1, description="Share of criterion weight that must be decided "
+                                "before a paragraph gets a level other than 'insufficient information'.")
+    engagement_levels: dict[Literal["leading", "active", "limited"], float]
+
+
+class Pack(Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    title: Text
+    version: SemVer
+    last_reviewed: dt.date
+    questionnaire: Text = Field(description="Id of the questionnaire that feeds this pack.")
+    resolution: Resolution
+    description: Text
+    instruments: list[Instrument] = Field(min_length=1)
+    scoring: Scoring
+
+
+# --- paragraphs/Pnn.yaml ----------------------------------------------------------------------------
+
+class Basis(Strict):
+    instrument: InstrumentId
+    article: Text = Field(description="Must be one of the instrument's articles in pack.yaml.")
+    note: Text | None = None
+
+
+class Obligation(Strict):
+    binding_for: list[InstrumentId] = Field(
+        default_factory=list,
+        description="Treaties whose parties are bound by this criterion; empty means recommended good practice.")
+    unless: Condition | None = Field(
+        None, description="When this holds (e.g. a permitted reservation), the criterion is not binding.")
+    note: Text | None = None
+
+
+class Statements(Strict):
+    met: Text
+    partial: Text | None = None
+    not_met: Text
+    not_applicable: Text | None = None
+
+
+class Recommendation(Strict):
+    modality: Modality
+    priority: Priority
+    text: Text
+    depends_on: list[CriterionId] = Field(
+        default_factory=list, description="Criteria whose gaps should be closed first (reform order).")
+
+
+class Cap(Strict):
+    unless: Condition = Field(description="When this condition is false, a 'met' outcome is lowered to 'partial'.")
+    reason: Text
+
+
+class Derivation(Strict):
+    criteria: list[CriterionId] = Field(min_length=2)
+    met: Literal["all"] = "all"
+    partial: Literal["any", "none"] = "any"
+
+
+class Tags(Strict):
+    icmec: list[Literal["C1", "C2", "C3", "C4", "C5"]] = Field(default_factory=list)
+    mnr: list[Annotated[int, Field(ge=1, le=21)]] = Field(default_factory=list)
+
+
+class Criterion(Strict):
+    id: CriterionId
+    title: Text
+    kind: Kind
+    weight: Weight
+    basis: list[Basis] = Field(min_length=1)
+    obligation: Obligation
+    applies_when: Condition | None = None
+    met_when: Condition | None = None
+    partial_when: Condition | None = None
+    derived_from: Derivation | None = None
+    cap: Cap | None = None
+    statements: Statements
+    recommendation: Recommendation
+    tags: Tags = Field(default_factory=Tags)
+
+
+class Paragraph(Strict):
+    paragraph: Annotated[int, Field(ge=1)]
+    verb: Literal["urges", "also urges", "calls upon", "encourages", "also encourages", "further encourages",
+                  "invites", "requests"]
+    addressee: Literal["member_states", "states_parties", "unodc", "member_states_and_donors"]
+    assessment: Literal["legal", "engagement"] = Field(
+        description="'engagement' paragraphs (ratification, resources, fora) are scored apart from the legal gap.")
+    title: Text
+    summary: Text
+    concepts: list["Concept"] = Field(default_factory=list, description="Concepts introduced by this paragraph.")
+    criteria: list[Criterion] = Field(min_length=1)
+
+
+# --- concepts.yaml, consistency.yaml, packages.yaml -------------------------------------------------
+
+class ConceptStatements(Strict):
+    holds: Text
+    fails: Text
+
+
+class Concept(Strict):
+    id: ConceptId
+    title: Text
+    when: Condition
+    statements: ConceptStatements
+
+
+class ConceptFile(Strict):
+    concepts: list[Concept]
+
+
+Paragraph.model_rebuild()
+
+
+class QuestionPart(Strict):
+    """Questions kept in a separate file while sections are drafted in parallel."""
+
+    questions: list["Question"]
+
+
+class ConsistencyRule(Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^W\d{2}$")]
+    title: Text
+    kind: Literal["contradiction", "risk"]
+    when: Condition
+    message: Text
+    advice: Text
+
+
+class ConsistencyFile(Strict):
+    rules: list[ConsistencyRule]
+
+
+class Package(Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^PKG\.[A-Z0-9_]+$")]
+    title: Text
+    modality: Modality
+    criteria: list[CriterionId] = Field(min_length=2)
+    min_gaps: int = Field(2, ge=2)
+    text: Text
+
+
+class PackageFile(Strict):
+    packages: list[Package]
+
+
+# --- the questionnaire --------------------------------------------------------------------------------
+
+class Option(Strict):
+    value: Annotated[str, StringConstraints(pattern=OPTION_VALUE)]
+    label: Text
+
+
+class Reference(Strict):
+    instrument: InstrumentId
+    article: Text
+
+
+class Section(Strict):
+    id: Annotated[str, StringConstraints(pattern=SNAKE_ID)]
+    number: Text
+    title: Text
+    intro: Text | None = None
+
+
+QuestionType = Literal["yes_no", "single_choice", "multiple_choice", "number", "date", "text"]
+YES_NO_VALUES = ("yes", "partial", "no", "unknown")
+
+
+class Question(Strict):
+    id: QuestionId
+    number: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]+(\.\d+)+$")]
+    section: Annotated[str, StringConstraints(pattern=SNAKE_ID)]
+    paragraphs: list[Annotated[int, Field(ge=1)]] = Field(min_length=1)
+    text: Text
+    type: QuestionType
+    options: list[Option] = Field(default_factory=list)
+    unit: Text | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    guidance: Text
+    references: list[Reference] = Field(default_factory=list)
+    show_if: Condition | None = None
+    citation: Literal["required", "optional", "none"] = Field(
+        description="'required' for legal questions: the answer must cite the national provision.")
+
+
+QuestionPart.model_rebuild()
+
+
+class Questionnaire(Strict):
+    id: Text
+    pack: Text
+    version: SemVer
+    title: Text
+    introduction: Text
+    sections: list[Section] = Field(min_length=1)
+    questions: list[Question] = Field(min_length=1)
+
+
+# --- answers files ------------------------------------------------------------------------------------
+
+class State(Strict):
+    name: Text
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}$")] | None = None
+    fictional: bool = False
+    region: Text | None = None
+    federal: bool = False
+
+
+class AssessmentInfo(Strict):
+    date: dt.date
+    assessors: list[Text] = Field(min_length=1)
+    status: Literal["draft", "final"]
+    pack: Text
+    pack_version: SemVer
+    sources: list[Text] = Field(default_factory=list)
+    confidentiality: Text = "For official use only"
+    language: Literal["en"] = "en"
+
+
+AnswerValue = Union[str, int, float, list[str], None]
+
+
+class Answer(Strict):
+    value: AnswerValue
+    citation: Text | None = None
+    note: Text | None = None
+    source: Text | None = None
+    method: Literal["desk_review", "official_reply", "interview", "self_assessment"] | None = None
+    as_of: dt.date | None = None
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _no_booleans(cls, value: object) -> object:
+        if isinstance(value, bool):
+            raise ValueError("write yes or no, not true or false")
+        return value
+
+
+class AnswersFile(Strict):
+    schema_version: Literal[1] = 1
+    state: State
+    assessment: AssessmentInfo
+    answers: dict[str, Answer] = Field(default_factory=dict)
+
+
+def is_question_id(text: str) -> bool:
+    return bool(re.match(QUESTION_ID, text))

@@ -277,6 +277,10 @@ class _Checker:
                 self.add(doc, path, f"'has' applies to multiple-choice questions; '{q.id}' is {q.type}",
                          "compare with == instead")
                 return False
+        elif q.type == "multiple_choice":
+            self.add(doc, path, f"'{q.id}' is a multiple-choice question: test it with 'has'",
+                     f"write {q.id} has \"option\"")
+            return False
         elif isinstance(atom, cond.InSet):
             values = atom.values
         else:
@@ -540,8 +544,6 @@ class _Checker:
             for j, cid in enumerate(pkg.criteria):
                 if cid not in self.kb.criteria:
                     self.add(doc, ("packages", i, "criteria", j), f"no such criterion '{cid}'", "correct the id")
-            if pkg.min_gaps > len(pkg.criteria):
-                self.add(doc, ("packages", i, "min_gaps"), "min_gaps is larger than the number of criteria", "")
 
     def check_unread_questions(self) -> None:
         if self.draft:

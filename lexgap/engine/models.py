@@ -63,6 +63,7 @@ class Article(Strict):
     ref: Text = Field(description="Article reference as the instrument numbers it, e.g. '3(1)(c)' or '20(1)(e)'.")
     topic: Text = Field(description="What the article is about, in a few words.")
     checked: bool = Field(description="True once checked against the official text of the instrument.")
+    group: Text | None = Field(None, description="For frameworks: the group an item belongs to.")
 
 
 class Instrument(Strict):
@@ -229,8 +230,7 @@ class Package(Strict):
     id: Annotated[str, StringConstraints(pattern=r"^PKG\.[A-Z0-9_]+$")]
     title: Text
     modality: Modality
-    criteria: list[CriterionId] = Field(min_length=2)
-    min_gaps: int = Field(2, ge=2)
+    criteria: list[CriterionId] = Field(min_length=2, description="Opened when two or more of these are gaps.")
     text: Text
 
 

@@ -1,0 +1,78 @@
+"""The library API that the CLI, a notebook or a web app call."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .engine.answers import Answers, check_value, load_answers
+from .engine.assessment import Assessment
+from .engine.build import build_assessment, visible_values
+from .engine.clips_runtime import Runner
+from .engine.knowledge import KnowledgeBase, load_knowledge
+from .engine.models import Answer
+from .errors import InputError, Problem
+
+
+def _inputs(answers: Answers | str | Path, pack: str | Path | None) -> tuple[KnowledgeBase, Answers]:
+    kb = load_knowledge(pack)
+    if not isinstance(answers, Answers):
+        answers = load_answers(answers, kb)
+    return kb, answers
+
+
+def assess(answers: Answers | str | Path, pack: str | Path | None = None) -> Assessment:
+    """Assess one State's answers (a path or loaded Answers) against a rule pack (default: bundled)."""
+    return Session(answers, pack).assessment
+
+
+class Session:
+    """A live assessment: change answers one at a time; CLIPS truth maintenance retracts whatever rested
+    on an answer that changed, so the current assessment is always consistent with the current answers."""
+
+    def __init__(self, answers: Answers | str | Path, pack: str | Path | None = None):
+        self.kb, self.answers = _inputs(answers, pack)
+        self._runner = Runner(self.kb)
+        self._asserted: dict[str, object] = {}
+        self._sync()
+
+    def _sync(self) -> None:
+        values, self._input_warnings = visible_values(self.kb, self.answers)
+        for qid in [q for q in self._asserted if q not in values]:
+            self._runner.remove(qid)
+            del self._asserted[qid]
+        for qid, value in values.items():
+            if self._asserted.get(qid, object()) != value:
+                self._runner.set(qid, value)
+                self._asserted[qid] = value
+
+    def set_answer(self, question: str, value: object, *, citation: str | None = None,
+                   note: str | None = None, source: str | None = None) -> None:
+        """Give or change one answer; raise InputError (with a plain message) if it is not valid."""
+        q = self.kb.questions.get(question)
+        if q is None:
+            raise InputError(Problem(self.answers.file, f"unknown question id '{question}'",
+                                     "see 'lexgap questionnaire list' for the ids"))
+        problem = check_value(q, value)
+        if problem:
+            raise InputError(Problem(self.answers.file, f"{question} (question {q.number}): {problem[0]}", problem[1]))
+        old = self.answers.data.answers.get(question)
+        kept = old.model_dump() if old else {}
+        kept.update({"value": value})
+        for key, given in (("citation", citation), ("note", note), ("source", source)):
+            if given is not None:
+                kept[key] = given
+        updated = dict(self.answers.data.answers)
+        updated[question] = Answer.model_validate(kept)
+        self.answers = Answers(self.answers.file, self.answers.data.model_copy(update={"answers": updated}))
+        self._sync()
+
+    def retract_answer(self, question: str) -> None:
+        """Withdraw an answer: the question becomes unanswered again."""
+        updated = {q: a for q, a in self.answers.data.answers.items() if q != question}
+        self.answers = Answers(self.answers.file, self.answers.data.model_copy(update={"answers": updated}))
+        self._sync()
+
+    @property
+    def assessment(self) -> Assessment:
+        raw = self._runner.run()
+        values = dict(self._asserted)
+        return build_assessment(self.kb, self.answers, values, raw, self._input_warnings)

@@ -1,0 +1,219 @@
+"""The Assessment: everything the engine concludes about one State, ready for any renderer.
+
+Renderers read only this object (or its JSON); it carries every text they print, so they never need the
+rule pack. Lists are ordered by id and JSON keys are sorted: the same input gives byte-identical JSON.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .models import AnswerValue, AssessmentInfo, State
+
+Status = Literal["met", "partial", "not_met", "unknown", "not_applicable"]
+Binding = Literal["binding", "recommended", "unknown"]
+Level = Literal["aligned", "partially_aligned", "not_aligned", "insufficient_information",
+                "leading", "active", "limited", "none", "not_applicable"]
+
+SCHEMA_VERSION = 1
+STATUS_LABELS = {"met": "Met", "partial": "Partially met", "not_met": "Not met", "unknown": "Unknown",
+                 "not_applicable": "Not applicable"}
+LEVEL_LABELS = {"aligned": "Aligned", "partially_aligned": "Partially aligned", "not_aligned": "Not aligned",
+                "insufficient_information": "Insufficient information", "leading": "Leading",
+                "active": "Active", "limited": "Limited", "none": "No engagement",
+                "not_applicable": "Not applicable"}
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class QuestionRef(Out):
+    id: str
+    number: str
+    text: str
+
+
+class AnswerRecord(Out):
+    """One answer as the State gave it, with where it comes from."""
+
+    question: str
+    number: str
+    text: str
+    section: str
+    value: AnswerValue
+    display: str = Field(description="The value as a person reads it (option labels, 'Yes', '18 years').")
+    citation: str | None = None
+    note: str | None = None
+    source: str | None = None
+    method: str | None = None
+    as_of: dt.date | None = None
+
+
+class ConceptResult(Out):
+    id: str
+    title: str
+    value: bool | None
+    statement: str | None
+
+
+class Article(Out):
+    instrument: str
+    article: str
+    label: str = Field(description="e.g. 'Optional Protocol on the sale of children, art. 3(1)(c)'")
+    checked: bool
+
+
+class Explanation(Out):
+    rule: str = Field(description="The rule of the compiled rule base that decided the finding.")
+    sentence: str = Field(description="Why, in one or two plain sentences.")
+    answers: list[AnswerRecord] = Field(description="The answers the decision rests on.")
+    concepts: list[ConceptResult] = Field(description="The intermediate conclusions in between.")
+    inputs: list[str] = Field(default_factory=list, description="For derived criteria: the criteria used.")
+    settle: list[QuestionRef] = Field(default_factory=list,
+                                      description="For unknown findings: the questions whose answers would settle it.")
+
+
+class Finding(Out):
+    criterion: str
+    paragraph: int
+    title: str
+    kind: str
+    weight: str
+    status: Status
+    binding: Binding
+    binding_instruments: list[str] = Field(description="Treaties the State is party to that require this criterion.")
+    statement: str
+    explanation: Explanation
+    basis: list[Article]
+    points: float | None = Field(description="Score contribution (met 1, partial 0.5, not met 0); None if not scored.")
+    icmec: list[str] = Field(default_factory=list)
+    mnr: list[int] = Field(default_factory=list)
+
+
+class ParagraphResult(Out):
+    number: int
+    title: str
+    verb: str
+    addressee: str
+    summary: str
+    assessment: Literal["legal", "engagement"]
+    score: float | None
+    coverage: float
+    level: Level
+    counts: dict[Status, int]
+    criteria: list[str]
+
+
+class RecommendationItem(Out):
+    criterion: str
+    title: str
+    status: Status
+    text: str
+
+
+class Recommendation(Out):
+    id: str
+    rank: int
+    title: str
+    modality: str
+    modality_label: str
+    priority: Literal["high", "medium", "low"]
+    text: str
+    package: str | None = None
+    items: list[RecommendationItem]
+    paragraphs: list[int]
+    criteria: list[str]
+    articles: list[str]
+    binding: bool = Field(description="True when at least one gap it answers is a binding obligation.")
+    depends_on: list[str] = Field(description="Recommendations to carry out first.")
+    unblocks: list[str] = Field(default_factory=list, description="Criteria that depend on this reform.")
+
+
+class Warning(Out):
+    id: str
+    kind: Literal["contradiction", "risk", "input"]
+    title: str
+    message: str
+    advice: str
+    criteria: list[str] = Field(default_factory=list)
+    questions: list[str] = Field(default_factory=list)
+
+
+class InformationGap(Out):
+    paragraph: int
+    question: QuestionRef
+    criteria: list[str] = Field(description="Unknown criteria an answer would help settle.")
+
+
+class IcmecCriterion(Out):
+    id: str
+    title: str
+    status: Status
+    criteria: list[str]
+
+
+class IcmecVerdict(Out):
+    criteria: list[IcmecCriterion]
+    sufficient: bool | None = Field(description="ICMEC's 'sufficient legislation': all five, or all but C5.")
+    verdict: str
+
+
+class MnrCapability(Out):
+    number: int
+    name: str
+    group: str
+    status: Status
+    criteria: list[str]
+
+
+class Crosswalk(Out):
+    icmec: IcmecVerdict
+    mnr: list[MnrCapability]
+
+
+class Summary(Out):
+    legal_score: float | None
+    legal_coverage: float
+    legal_level: Level
+    engagement_score: float | None
+    engagement_coverage: float
+    engagement_level: Level
+    counts: dict[Status, int]
+    binding_gaps: int
+
+
+class PackInfo(Out):
+    id: str
+    version: str
+    title: str
+    resolution: str
+    content_hash: str
+
+
+class Assessment(Out):
+    schema_version: Literal[1] = SCHEMA_VERSION
+    lexgap_version: str
+    pack: PackInfo
+    state: State
+    assessment: AssessmentInfo
+    answers_digest: str = Field(description="SHA-256 of the answers as evaluated, to tie a report to its input.")
+    summary: Summary
+    paragraphs: list[ParagraphResult]
+    findings: list[Finding]
+    recommendations: list[Recommendation]
+    warnings: list[Warning]
+    information_gaps: list[InformationGap]
+    concepts: list[ConceptResult]
+    crosswalk: Crosswalk
+    answers: list[AnswerRecord]
+
+    def finding(self, criterion: str) -> Finding:
+        return next(f for f in self.findings if f.criterion == criterion)
+
+    def to_json(self) -> str:
+        """Deterministic JSON: sorted keys, lists in id order, two-space indent, final newline."""
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,287 @@
+"""From the facts CLIPS derived to an Assessment: explanations, scores, recommendations, crosswalks."""
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from . import conditions as cond
+from .answers import Answers, answer_display
+from .assessment import (AnswerRecord, Article, Assessment, ConceptResult, Crosswalk, Explanation, Finding,
+                         IcmecCriterion, IcmecVerdict, InformationGap, MnrCapability, PackInfo, ParagraphResult,
+                         QuestionRef, Summary, Warning)
+from .clips_runtime import RawResult
+from .knowledge import KnowledgeBase
+from .models import Criterion
+from .recommend import recommendations
+from .scoring import paragraph_result, summarise
+
+PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+def lexgap_version() -> str:
+    try:
+        return version("lexgap")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def visible_values(kb: KnowledgeBase, answers: Answers) -> tuple[dict[str, object], list[Warning]]:
+    """The answers the engine evaluates: those to questions that apply, given the other answers.
+
+    An answer to a question whose show_if condition is false contradicts the answer that hides it; it is
+    set aside (not evaluated) and reported, never silently dropped.
+    """
+    values = {q: v for q, v in answers.values.items() if v is not None and v != "unknown"}
+    facts = cond.Facts(values, {}, {})
+    warnings = []
+    kept = dict(values)
+    questions = kb.questions
+    for qid in list(values):
+        node = kb.show_if.get(qid)
+        if node is not None and cond.evaluate(node, facts) is False:
+            del kept[qid]
+            q = questions[qid]
+            controlling = sorted(cond.questions(node))
+            numbers = ", ".join(questions[c].number for c in controlling)
+            warnings.append(Warning(
+                id=f"I-{q.number}", kind="input", title=f"Answer to question {q.number} set aside",
+                message=f"Question {q.number} is answered, but given the answer to question {numbers} it does "
+                        "not apply, so its answer was not used.",
+                advice=f"Check the answers to questions {numbers} and {q.number}; correct whichever is wrong.",
+                questions=sorted([qid] + controlling)))
+    uncited = [questions[qid] for qid, answer in answers.data.answers.items()
+               if qid in kept and questions[qid].citation == "required" and answer.value != "no"
+               and not answer.citation]
+    if uncited:
+        uncited.sort(key=lambda q: [int(p) if p.isdigit() else p for p in q.number.split(".")])
+        numbers = ", ".join(q.number for q in uncited)
+        warnings.append(Warning(
+            id="I-CITATIONS", kind="input", title="Answers on the law without a cited provision",
+            message=f"{len(uncited)} answer(s) about the law cite no national provision: question(s) {numbers}.",
+            advice="Add the title of the law, the article and its date to each, so the findings can be verified.",
+            questions=sorted(q.id for q in uncited)))
+    return kept, warnings
+
+
+class _Builder:
+    def __init__(self, kb: KnowledgeBase, answers: Answers, values: dict[str, object], raw: RawResult):
+        self.kb = kb
+        self.answers = answers
+        self.values = values
+        self.raw = raw
+        self.questions = kb.questions
+        self.criteria = kb.criteria
+        statuses = {cid: status for cid, (status, _) in raw.findings.items()}
+        self.facts = cond.Facts(values, dict(raw.concepts), statuses)
+        self.records = {qid: self.record(qid) for qid in answers.data.answers}
+        self.settle_cache: dict[str, list[str]] = {}
+
+    def record(self, qid: str) -> AnswerRecord:
+        q = self.questions[qid]
+        a = self.answers.data.answers[qid]
+        return AnswerRecord(question=qid, number=q.number, text=q.text, section=q.section, value=a.value,
+                            display=answer_display(q, a), citation=a.citation, note=a.note, source=a.source,
+                            method=a.method, as_of=a.as_of)
+
+    def qref(self, qid: str) -> QuestionRef:
+        q = self.questions[qid]
+        return QuestionRef(id=qid, number=q.number, text=q.text)
+
+    def concept_result(self, cid: str) -> ConceptResult:
+        concept = self.kb.concepts[cid]
+        value = self.raw.concepts.get(cid)
+        statement = None if value is None else (concept.statements.holds if value else concept.statements.fails)
+        return ConceptResult(id=cid, title=concept.title, value=value, statement=statement)
+
+    def support(self, subject: str, rule: str | None) -> tuple[list[str], list[str], list[str]]:
+        """Questions, concepts and findings a derivation rests on, following concepts down to answers."""
+        if rule is None:
+            return [], [], []
+        questions, concepts, findings = self.raw.because.get((subject, rule), ([], [], []))
+        questions, concepts = list(questions), list(concepts)
+        frontier = list(concepts)
+        while frontier:
+            concept = frontier.pop()
+            for (subj, _), (qs, cs, _) in sorted(self.raw.because.items()):
+                if subj == concept:
+                    questions += [q for q in qs if q not in questions]
+                    for c in cs:
+                        if c not in concepts:
+                            concepts.append(c)
+                            frontier.append(c)
+        return questions, concepts, list(findings)
+
+    def settle(self, cid: str) -> list[str]:
+        """Questions whose answers would decide an unknown criterion."""
+        if cid in self.settle_cache:
+            return self.settle_cache[cid]
+        crit = self.criteria[cid]
+        logic = self.kb.logic[cid]
+        out: list[str] = []
+        nodes = [n for n in (logic.applies, logic.met, logic.partial) if n is not None]
+        for node in nodes:
+            if cond.evaluate(node, self.facts) is None:
+                for atom in cond.deciding_atoms(node, self.facts):
+                    self._unknown_leaves(atom, out)
+        if crit.derived_from:
+            for other in crit.derived_from.criteria:
+                if self.facts.statuses.get(other) == "unknown":
+                    out += [q for q in self.settle(other) if q not in out]
+        self.settle_cache[cid] = out
+        return out
+
+    def _unknown_leaves(self, atom: cond.Atom, out: list[str]) -> None:
+        if isinstance(atom, cond.ConceptRef):
+            node = self.kb.concept_logic[atom.concept]
+            for inner in cond.deciding_atoms(node, self.facts):
+                self._unknown_leaves(inner, out)
+        elif isinstance(atom, cond.Status):
+            out += [q for q in self.settle(atom.criterion) if q not in out]
+        elif atom.question not in out and atom.question not in self.values:
+            out.append(atom.question)
+
+    def finding(self, crit: Criterion, paragraph: int) -> Finding:
+        status, rule = self.raw.findings.get(crit.id, ("unknown", None))
+        questions, concepts, inputs = self.support(crit.id, rule)
+        binding = self.raw.binding.get(crit.id, "recommended")
+        parties = [i for i in crit.obligation.binding_for
+                   if self.raw.concepts.get(f"party_{i.lower().replace('-', '_')}") is True]
+        statements = crit.statements
+        statement = {"met": statements.met, "partial": statements.partial, "not_met": statements.not_met,
+                     "not_applicable": statements.not_applicable}.get(status) or ""
+        settle = self.settle(crit.id) if status == "unknown" else []
+        sentence = self.sentence(crit, status, rule or "", statement, settle, inputs)
+        if crit.derived_from:
+            inputs = list(crit.derived_from.criteria)
+        instruments = self.kb.instruments
+        basis = []
+        for b in crit.basis:
+            inst = instruments[b.instrument]
+            art = next(a for a in inst.articles if a.ref == b.article)
+            basis.append(Article(instrument=b.instrument, article=b.article, checked=art.checked,
+                                 label=article_label(inst.short_title, b.article)))
+        points = self.kb.pack.scoring.points.get(status) if status in ("met", "partial", "not_met") else None
+        return Finding(
+            criterion=crit.id, paragraph=paragraph, title=crit.title, kind=crit.kind, weight=crit.weight,
+            status=status, binding=binding, binding_instruments=parties, statement=statement,
+            explanation=Explanation(rule=rule or f"{crit.id}-undecided", sentence=sentence,
+                                    answers=[self.records[q] for q in questions if q in self.records],
+                                    concepts=[self.concept_result(c) for c in concepts], inputs=inputs,
+                                    settle=[self.qref(q) for q in settle]),
+            basis=basis, points=points, icmec=list(crit.tags.icmec), mnr=list(crit.tags.mnr))
+
+    def sentence(self, crit: Criterion, status: str, rule: str, statement: str, settle: list[str],
+                 inputs: list[str]) -> str:
+        if status == "unknown":
+            if not settle:
+                return "Not enough information to decide this criterion."
+            numbers = ", ".join(self.questions[q].number for q in settle)
+            return f"Not enough information to decide this criterion: answering question(s) {numbers} would settle it."
+        text = statement
+        if "-capped-" in rule and crit.cap:
+            text += f" It is rated partially met rather than met because {crit.cap.reason}."
+        if crit.derived_from and status != "not_applicable":
+            parts = ", ".join(f"{c} {self.facts.statuses.get(c, 'unknown').replace('_', ' ')}"
+                              for c in crit.derived_from.criteria)
+            text += f" (Derived from {parts}.)"
+        return text
+
+    def warnings(self, extra: list[Warning]) -> list[Warning]:
+        out = list(extra)
+        rules = {r.id: r for r in self.kb.consistency}
+        for wid in self.raw.warnings:
+            rule = rules[wid]
+            node = self.kb.warning_logic[wid]
+            out.append(Warning(id=wid, kind=rule.kind, title=rule.title, message=rule.message, advice=rule.advice,
+                               criteria=sorted(cond.criteria(node)), questions=sorted(cond.questions(node))))
+        return sorted(out, key=lambda w: (w.kind != "contradiction", w.kind != "risk", w.id))
+
+    def information_gaps(self, findings: list[Finding]) -> list[InformationGap]:
+        by_key: dict[tuple[int, str], list[str]] = {}
+        for f in findings:
+            for q in f.explanation.settle:
+                by_key.setdefault((f.paragraph, q.id), []).append(f.criterion)
+        order = {q.id: i for i, q in enumerate(self.kb.questionnaire.questions)}
+        return [InformationGap(paragraph=p, question=self.qref(q), criteria=sorted(cs))
+                for (p, q), cs in sorted(by_key.items(), key=lambda kv: (kv[0][0], order[kv[0][1]]))]
+
+    def crosswalk(self, findings: list[Finding]) -> Crosswalk:
+        icmec_inst = self.kb.instruments.get("ICMEC")
+        mnr_inst = self.kb.instruments.get("MNR")
+        items = []
+        for ref in ("C1", "C2", "C3", "C4", "C5"):
+            tagged = [f for f in findings if ref in f.icmec]
+            title = next((a.topic for a in icmec_inst.articles if a.ref == ref), ref) if icmec_inst else ref
+            items.append(IcmecCriterion(id=ref, title=title, status=combine([f.status for f in tagged]),
+                                        criteria=[f.criterion for f in tagged]))
+        core = [i.status for i in items[:4]]
+        if all(s == "met" for s in core):
+            sufficient: bool | None = True
+            verdict = ("Sufficient legislation in ICMEC's terms: the first four criteria are met"
+                       + (", and so is the duty on providers to report." if items[4].status == "met" else
+                          "; only the duty on providers to report is not met."))
+        elif any(s in ("not_met", "partial") for s in core):
+            sufficient = False
+            missing = ", ".join(f"{i.id} ({i.title})" for i in items[:4] if i.status in ("not_met", "partial"))
+            verdict = f"Not sufficient legislation in ICMEC's terms: not fully met: {missing}."
+        else:
+            sufficient = None
+            verdict = "ICMEC's verdict cannot be given yet: some of its first four criteria are unknown."
+        capabilities = []
+        for art in (mnr_inst.articles if mnr_inst else []):
+            number = int(art.ref)
+            tagged = [f for f in findings if number in f.mnr]
+            capabilities.append(MnrCapability(number=number, name=art.topic[:1].upper() + art.topic[1:],
+                                              group=art.group or "", status=combine([f.status for f in tagged]),
+                                              criteria=[f.criterion for f in tagged]))
+        return Crosswalk(icmec=IcmecVerdict(criteria=items, sufficient=sufficient, verdict=verdict),
+                         mnr=capabilities)
+
+
+def combine(statuses: list[str]) -> str:
+    """One status for a group of criteria: met only if all are; unknown if nothing is decided."""
+    considered = [s for s in statuses if s != "not_applicable"]
+    if not considered:
+        return "not_applicable" if statuses else "unknown"
+    if all(s == "met" for s in considered):
+        return "met"
+    if any(s in ("met", "partial") for s in considered):
+        return "partial"
+    if all(s == "not_met" for s in considered):
+        return "not_met"
+    return "unknown"
+
+
+def article_label(short_title: str, ref: str) -> str:
+    if ref == "general":
+        return short_title
+    if ref.startswith("OP") or ref == "preamble":
+        return f"{short_title}, {'para. ' + ref[2:] if ref.startswith('OP') else 'preamble'}"
+    if ref[:1].isdigit():
+        return f"{short_title}, art. {ref}"
+    return f"{short_title}, {ref}"
+
+
+def build_assessment(kb: KnowledgeBase, answers: Answers, values: dict[str, object], raw: RawResult,
+                     input_warnings: list[Warning]) -> Assessment:
+    b = _Builder(kb, answers, values, raw)
+    findings = [b.finding(c, p.paragraph) for p in kb.paragraphs for c in p.criteria]
+    by_id = {f.criterion: f for f in findings}
+    paragraphs = [paragraph_result(kb, p, [by_id[c.id] for c in p.criteria]) for p in kb.paragraphs]
+    order = {q.id: i for i, q in enumerate(kb.questionnaire.questions)}
+    return Assessment(
+        lexgap_version=lexgap_version(),
+        pack=PackInfo(id=kb.pack.id, version=kb.pack.version, title=kb.pack.title,
+                      resolution=kb.pack.resolution.symbol, content_hash=kb.content_hash),
+        state=answers.data.state,
+        assessment=answers.data.assessment,
+        answers_digest=answers.digest(),
+        summary=summarise(kb, paragraphs, findings),
+        paragraphs=paragraphs,
+        findings=findings,
+        recommendations=recommendations(kb, findings, raw),
+        warnings=b.warnings(input_warnings),
+        information_gaps=b.information_gaps(findings),
+        concepts=[b.concept_result(c) for c in sorted(kb.concepts)],
+        crosswalk=b.crosswalk(findings),
+        answers=[b.records[q] for q in sorted(b.records, key=lambda q: order[q])],
+    )

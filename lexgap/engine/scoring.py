@@ -1,0 +1,75 @@
+"""Scores, coverage and levels, per paragraph and overall.
+
+A criterion scores its points (met 1, partial 0.5, not met 0 by default) times its weight. Unknown and
+not-applicable criteria stay out of the score; unknown ones count against coverage (the share of the
+weight that could be decided). Below the pack's minimum coverage a paragraph is reported as
+"insufficient information", never as a gap. Engagement paragraphs are scored on their own scale.
+"""
+from __future__ import annotations
+
+from .assessment import Finding, ParagraphResult, Summary
+from .knowledge import KnowledgeBase
+from .models import Paragraph
+
+STATUSES = ("met", "partial", "not_met", "unknown", "not_applicable")
+
+
+def score(kb: KnowledgeBase, findings: list[Finding]) -> tuple[float | None, float]:
+    """(score, coverage) of a group of findings; score is None when nothing could be decided."""
+    weights = kb.pack.scoring.weights
+    points = kb.pack.scoring.points
+    decided = [f for f in findings if f.status in ("met", "partial", "not_met")]
+    applicable = [f for f in findings if f.status != "not_applicable"]
+    decided_weight = sum(weights[f.weight] for f in decided)
+    applicable_weight = sum(weights[f.weight] for f in applicable)
+    coverage = decided_weight / applicable_weight if applicable_weight else 1.0
+    if not decided_weight:
+        return None, round(coverage, 4)
+    earned = sum(weights[f.weight] * points[f.status] for f in decided)
+    return round(earned / decided_weight, 4), round(coverage, 4)
+
+
+def level(kb: KnowledgeBase, kind: str, value: float | None, coverage: float, findings: list[Finding]) -> str:
+    scoring = kb.pack.scoring
+    if findings and all(f.status == "not_applicable" for f in findings):
+        return "not_applicable"
+    if value is None or coverage < scoring.min_coverage:
+        return "insufficient_information"
+    if kind == "engagement":
+        for name in ("leading", "active", "limited"):
+            if value >= scoring.engagement_levels[name]:
+                return name
+        return "none"
+    if value >= scoring.levels["aligned"]:
+        return "aligned"
+    if value >= scoring.levels["partially_aligned"]:
+        return "partially_aligned"
+    return "not_aligned"
+
+
+def counts(findings: list[Finding]) -> dict[str, int]:
+    return {s: sum(1 for f in findings if f.status == s) for s in STATUSES}
+
+
+def paragraph_result(kb: KnowledgeBase, paragraph: Paragraph, findings: list[Finding]) -> ParagraphResult:
+    value, coverage = score(kb, findings)
+    return ParagraphResult(
+        number=paragraph.paragraph, title=paragraph.title, verb=paragraph.verb, addressee=paragraph.addressee,
+        summary=paragraph.summary, assessment=paragraph.assessment, score=value, coverage=coverage,
+        level=level(kb, paragraph.assessment, value, coverage, findings), counts=counts(findings),
+        criteria=[f.criterion for f in findings])
+
+
+def summarise(kb: KnowledgeBase, paragraphs: list[ParagraphResult], findings: list[Finding]) -> Summary:
+    kinds = {p.number: p.assessment for p in paragraphs}
+    legal = [f for f in findings if kinds[f.paragraph] == "legal"]
+    engagement = [f for f in findings if kinds[f.paragraph] == "engagement"]
+    legal_score, legal_coverage = score(kb, legal)
+    engagement_score, engagement_coverage = score(kb, engagement)
+    return Summary(
+        legal_score=legal_score, legal_coverage=legal_coverage,
+        legal_level=level(kb, "legal", legal_score, legal_coverage, legal),
+        engagement_score=engagement_score, engagement_coverage=engagement_coverage,
+        engagement_level=level(kb, "engagement", engagement_score, engagement_coverage, engagement),
+        counts=counts(findings),
+        binding_gaps=sum(1 for f in findings if f.status in ("not_met", "partial") and f.binding == "binding"))

@@ -4,11 +4,18 @@ from __future__ import annotations
 import json
 import sys
 from functools import wraps
+from pathlib import Path
 from typing import Any, Callable
 
 import click
 
 from .errors import LexgapError
+
+FORMAT_TABLE_JSON = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+                                 show_default=True, help="Output format; json is stable and sorted.")
+PACK = click.option("--pack", metavar="PACK", help="Rule pack folder or bundled id (default: res-74-174).")
+DRAFT = click.option("--draft", is_flag=True,
+                     help="Skip completeness checks (all paragraphs present, every question used) while writing a pack.")
 
 
 def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -29,6 +36,18 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
+
+
+def table(rows: list[list[str]], headers: list[str]) -> None:
+    """A plain fixed-width table; the last column is left unpadded."""
+    widths = [max(len(str(r[i])) for r in rows + [headers]) for i in range(len(headers) - 1)]
+    for row in [headers] + rows:
+        cells = [str(c).ljust(w) for c, w in zip(row, widths)] + [str(row[-1])]
+        click.echo("  ".join(cells).rstrip())
+
+
 @click.group()
 @click.option("--debug", is_flag=True, help="Show full tracebacks (for reporting bugs).")
 @click.version_option(package_name="lexgap")
@@ -38,19 +57,19 @@ def cli(debug: bool) -> None:
 
     \b
     Start with:
-      lexgap rules list                 the criteria of the bundled rule pack
-      lexgap validate ANSWERS.yaml      check a State's answers file
-      lexgap assess ANSWERS.yaml        findings, scores and recommendations
+      lexgap rules list                   the criteria of the bundled rule pack
+      lexgap validate ANSWERS.yaml        check a State's answers file
+      lexgap assess ANSWERS.yaml          findings, scores and recommendations
+      lexgap explain ANSWERS.yaml P01.05  why a criterion is (not) met
+      lexgap report ANSWERS.yaml -o report.pdf
     """
 
 
+# --- rules -----------------------------------------------------------------------------------------
+
 @cli.group()
 def rules() -> None:
-    """Inspect, check and test the rule pack."""
-
-
-DRAFT = click.option("--draft", is_flag=True,
-                     help="Skip completeness checks (all paragraphs present, every question used) while writing a pack.")
+    """Inspect, check, compile and test the rule pack."""
 
 
 @rules.command("validate")
@@ -67,20 +86,84 @@ def rules_validate(pack: str | None, draft: bool) -> None:
                f"{len(kb.consistency)} consistency rules, {len(kb.packages)} reform packages.")
 
 
+@rules.command("list")
+@PACK
+@click.option("--paragraph", type=int, help="Only the criteria of this operative paragraph.")
+@FORMAT_TABLE_JSON
+@friendly
+def rules_list(pack: str | None, paragraph: int | None, fmt: str) -> None:
+    """List the criteria, with their weight, kind and instrument articles."""
+    from .engine.knowledge import load_knowledge
+
+    kb = load_knowledge(pack)
+    rows = []
+    for para in kb.paragraphs:
+        if paragraph is not None and para.paragraph != paragraph:
+            continue
+        for c in para.criteria:
+            rows.append({
+                "id": c.id, "paragraph": para.paragraph, "title": c.title, "kind": c.kind, "weight": c.weight,
+                "binding_for": sorted(c.obligation.binding_for),
+                "basis": [f"{b.instrument} {b.article}" for b in c.basis],
+                "recommendation": {"modality": c.recommendation.modality, "priority": c.recommendation.priority,
+                                   "text": c.recommendation.text},
+            })
+    if paragraph is not None and not rows:
+        raise click.BadParameter(f"there is no paragraph {paragraph} in the pack", param_hint="--paragraph")
+    if fmt == "json":
+        echo_json(rows)
+        return
+    table([[r["id"], r["weight"], r["kind"], ", ".join(r["binding_for"]) or "-", r["title"]] for r in rows],
+          ["ID", "WEIGHT", "KIND", "BINDING FOR", "TITLE"])
+    click.echo(f"\n{len(rows)} criteria")
+
+
+@rules.command("show")
+@click.argument("item_id")
+@PACK
+@friendly
+def rules_show(item_id: str, pack: str | None) -> None:
+    """Show one criterion (P01.05), concept or consistency rule (W01) in full."""
+    import yaml
+
+    from .engine.knowledge import load_knowledge
+
+    kb = load_knowledge(pack)
+    item = kb.criteria.get(item_id) or kb.concepts.get(item_id) or next(
+        (r for r in kb.consistency if r.id == item_id), None)
+    if item is None:
+        from .engine.validation import near
+        hint = near(item_id, list(kb.criteria) + list(kb.concepts) + [r.id for r in kb.consistency])
+        raise click.BadParameter(f"no criterion, concept or rule '{item_id}'. {hint}".strip(), param_hint="ITEM_ID")
+    click.echo(yaml.safe_dump(item.model_dump(exclude_none=True), sort_keys=False, allow_unicode=True, width=100))
+
+
+@rules.command("compile")
+@PACK
+@click.option("--emit", type=click.Choice(["clips"]), default="clips", show_default=True,
+              help="What to print: the generated CLIPS constructs.")
+@friendly
+def rules_compile(pack: str | None, emit: str) -> None:
+    """Print the CLIPS rule base generated from the pack, for knowledge engineers to read."""
+    from .engine.compile import compile_pack
+    from .engine.knowledge import load_knowledge
+
+    click.echo(compile_pack(load_knowledge(pack)), nl=False)
+
+
 @rules.command("test")
-@click.option("--pack", help="Rule pack folder or id (default: the bundled pack).")
+@PACK
 @click.option("--only", help="Run only the case files whose name starts with this, e.g. P01.")
 @click.option("--reference", is_flag=True, help="Use the plain-Python reference evaluator instead of CLIPS.")
 @DRAFT
 @friendly
 def rules_test(pack: str | None, only: str | None, reference: bool, draft: bool) -> None:
     """Run the pack's golden cases (answers in, expected outcomes out)."""
-    from .engine import golden, reference as ref
+    from .engine import golden
     from .engine.knowledge import load_knowledge
 
     kb = load_knowledge(pack, draft)
-    run = lambda values: ref.evaluate(kb, values)  # noqa: E731
-    results = golden.run_all(kb, run, only)
+    results = golden.run_all(kb, golden.evaluator(kb, reference), only)
     failed = [r for r in results if r[2]]
     for file, name, diffs in failed:
         click.echo(f"FAIL {file}: {name}", err=True)
@@ -89,6 +172,166 @@ def rules_test(pack: str | None, only: str | None, reference: bool, draft: bool)
     click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     if failed:
         sys.exit(1)
+
+
+# --- questionnaire -----------------------------------------------------------------------------------
+
+@cli.group()
+def questionnaire() -> None:
+    """The questions a State answers."""
+
+
+@questionnaire.command("list")
+@PACK
+@click.option("--section", help="Only this section (e.g. offences).")
+@FORMAT_TABLE_JSON
+@friendly
+def questionnaire_list(pack: str | None, section: str | None, fmt: str) -> None:
+    """List the questions in printed order."""
+    from .engine.knowledge import load_knowledge
+
+    kb = load_knowledge(pack)
+    questions = [q for q in kb.questionnaire.questions if section is None or q.section == section]
+    if section is not None and not questions:
+        sections = ", ".join(s.id for s in kb.questionnaire.sections)
+        raise click.BadParameter(f"no section '{section}'; sections are: {sections}", param_hint="--section")
+    if fmt == "json":
+        echo_json([q.model_dump(exclude_none=True) for q in questions])
+        return
+    table([[q.number, q.id, q.type, q.text] for q in questions], ["NO.", "ID", "TYPE", "QUESTION"])
+    click.echo(f"\n{len(questions)} questions")
+
+
+# --- answers files ------------------------------------------------------------------------------------
+
+@cli.command("validate")
+@click.argument("answers", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@PACK
+@friendly
+def validate_cmd(answers: tuple[Path, ...], pack: str | None) -> None:
+    """Check one or more answers files against the questionnaire; every problem is listed."""
+    from .engine.answers import load_answers
+    from .engine.knowledge import load_knowledge
+    from .errors import LexgapError as Error
+
+    kb = load_knowledge(pack)
+    worst = 0
+    for path in answers:
+        try:
+            loaded = load_answers(path, kb)
+        except Error as exc:
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+            worst = max(worst, exc.exit_code)
+            continue
+        data = loaded.data
+        marker = " (fictional)" if data.state.fictional else ""
+        click.echo(f"{path}: valid — {data.state.name}{marker}, {len(data.answers)} answers, "
+                   f"{data.assessment.status}, {data.assessment.date}")
+    sys.exit(worst)
+
+
+@cli.command("schema")
+@click.argument("name", type=click.Choice(["pack", "paragraph", "concepts", "consistency", "packages",
+                                           "questionnaire", "answers", "golden", "assessment"]))
+def schema_cmd(name: str) -> None:
+    """Print the JSON Schema of a kind of file."""
+    from .engine.schemas import dumps, generate
+
+    click.echo(dumps(generate(name)), nl=False)
+
+
+# --- assessment ------------------------------------------------------------------------------------------
+
+STATUS_MARK = {"met": "met", "partial": "partial", "not_met": "NOT MET", "unknown": "unknown",
+               "not_applicable": "n/a"}
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+@cli.command("assess")
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@PACK
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
+              show_default=True, help="table for reading, json for machines (byte-stable), markdown for documents.")
+@friendly
+def assess_cmd(answers: Path, pack: str | None, fmt: str) -> None:
+    """Assess a State's answers: findings, paragraph scores, recommendations and warnings."""
+    from . import api
+
+    assessment = api.assess(answers, pack)
+    if fmt == "json":
+        click.echo(assessment.to_json(), nl=False)
+        return
+    if fmt == "markdown":
+        from .report import render_markdown
+
+        click.echo(render_markdown(assessment), nl=False)
+        return
+    from .engine.assessment import LEVEL_LABELS
+
+    s = assessment.summary
+    state = assessment.state.name + (" (fictional)" if assessment.state.fictional else "")
+    click.echo(f"{state} — {assessment.pack.resolution}, pack {assessment.pack.version}, "
+               f"{assessment.assessment.status} of {assessment.assessment.date}")
+    click.echo(f"Legal-gap score {_pct(s.legal_score)} at {_pct(s.legal_coverage)} coverage: "
+               f"{LEVEL_LABELS[s.legal_level]}. Engagement: {LEVEL_LABELS[s.engagement_level]}.\n")
+    table([[f"OP{p.number}", _pct(p.score), _pct(p.coverage), LEVEL_LABELS[p.level], p.title]
+           for p in assessment.paragraphs], ["PARA", "SCORE", "COVERAGE", "LEVEL", "TITLE"])
+    click.echo("")
+    table([[f.criterion, STATUS_MARK[f.status], f.binding, f.title] for f in assessment.findings],
+          ["CRITERION", "OUTCOME", "BINDING", "TITLE"])
+    if assessment.recommendations:
+        click.echo("\nRecommendations, in the order to carry them out:")
+        for r in assessment.recommendations:
+            click.echo(f"  {r.rank:>2}. [{r.priority}] {r.title} ({r.modality_label}; {', '.join(r.criteria)})")
+    if assessment.warnings:
+        click.echo("\nWarnings:")
+        for w in assessment.warnings:
+            click.echo(f"  {w.id}: {w.message} {w.advice}")
+
+
+@cli.command("explain")
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("criterion")
+@PACK
+@friendly
+def explain_cmd(answers: Path, criterion: str, pack: str | None) -> None:
+    """Explain why a criterion has its outcome: the rule, the answers and citations, the concepts."""
+    from . import api
+    from .engine.assessment import STATUS_LABELS
+    from .engine.validation import near
+
+    assessment = api.assess(answers, pack)
+    ids = [f.criterion for f in assessment.findings]
+    if criterion not in ids:
+        raise click.BadParameter(f"no criterion '{criterion}'. {near(criterion, ids)}".strip(),
+                                 param_hint="CRITERION")
+    f = assessment.finding(criterion)
+    e = f.explanation
+    click.echo(f"{f.criterion} {f.title}")
+    click.echo(f"Outcome: {STATUS_LABELS[f.status]} ({f.binding}"
+               + (f" under {', '.join(f.binding_instruments)}" if f.binding_instruments else "") + ")")
+    click.echo(f"\n{e.sentence}\n")
+    click.echo(f"Decided by rule: {e.rule}")
+    if e.answers:
+        click.echo("Answers it rests on:")
+        for a in e.answers:
+            cited = f" — {a.citation}" if a.citation else " — no provision cited"
+            click.echo(f"  Q{a.number} {a.display}{cited}")
+    if e.concepts:
+        click.echo("Intermediate conclusions:")
+        for c in e.concepts:
+            click.echo(f"  {c.id}: {c.statement or 'undecided'}")
+    if e.inputs:
+        click.echo(f"Derived from: {', '.join(e.inputs)}")
+    if e.settle:
+        click.echo("Questions that would settle it:")
+        for q in e.settle:
+            click.echo(f"  Q{q.number} {q.text}")
+    click.echo("Instrument articles: " + "; ".join(a.label for a in f.basis))
 
 
 def main() -> None:

@@ -101,8 +101,9 @@ class ParagraphResult(Out):
     addressee: str
     summary: str
     assessment: Literal["legal", "engagement"]
-    score: float | None
-    coverage: float
+    score: float | None = Field(description="Weighted score over the decided criteria (0-1).")
+    coverage: float = Field(description="Share of the applicable criteria's weight that could be decided.")
+    confirmed_score: float = Field(description="Score counting unknown criteria as earning nothing.")
     level: Level
     counts: dict[Status, int]
     criteria: list[str]
@@ -178,6 +179,7 @@ class Crosswalk(Out):
 class Summary(Out):
     legal_score: float | None
     legal_coverage: float
+    legal_confirmed_score: float
     legal_level: Level
     engagement_score: float | None
     engagement_coverage: float

@@ -24,30 +24,34 @@ def lexgap_version() -> str:
         return "0+unknown"
 
 
+def applicable(kb: KnowledgeBase, values: dict[str, object]) -> tuple[dict[str, object], dict[str, list[str]]]:
+    """The known answers to questions that apply given the other answers, and those set aside
+    (question id -> the questions whose answers hide it)."""
+    known = {q: v for q, v in values.items() if v is not None and v != "unknown"}
+    facts = cond.Facts(known, {}, {})
+    hidden = {q: sorted(cond.questions(kb.show_if[q])) for q in known
+              if q in kb.show_if and cond.evaluate(kb.show_if[q], facts) is False}
+    return {q: v for q, v in known.items() if q not in hidden}, hidden
+
+
 def visible_values(kb: KnowledgeBase, answers: Answers) -> tuple[dict[str, object], list[Warning]]:
-    """The answers the engine evaluates: those to questions that apply, given the other answers.
+    """The answers the engine evaluates, and warnings about the answers themselves.
 
     An answer to a question whose show_if condition is false contradicts the answer that hides it; it is
     set aside (not evaluated) and reported, never silently dropped.
     """
-    values = {q: v for q, v in answers.values.items() if v is not None and v != "unknown"}
-    facts = cond.Facts(values, {}, {})
-    warnings = []
-    kept = dict(values)
+    kept, hidden = applicable(kb, answers.values)
     questions = kb.questions
-    for qid in list(values):
-        node = kb.show_if.get(qid)
-        if node is not None and cond.evaluate(node, facts) is False:
-            del kept[qid]
-            q = questions[qid]
-            controlling = sorted(cond.questions(node))
-            numbers = ", ".join(questions[c].number for c in controlling)
-            warnings.append(Warning(
-                id=f"I-{q.number}", kind="input", title=f"Answer to question {q.number} set aside",
-                message=f"Question {q.number} is answered, but given the answer to question {numbers} it does "
-                        "not apply, so its answer was not used.",
-                advice=f"Check the answers to questions {numbers} and {q.number}; correct whichever is wrong.",
-                questions=sorted([qid] + controlling)))
+    warnings = []
+    for qid, controlling in sorted(hidden.items()):
+        q = questions[qid]
+        numbers = ", ".join(questions[c].number for c in controlling)
+        warnings.append(Warning(
+            id=f"I-{q.number}", kind="input", title=f"Answer to question {q.number} set aside",
+            message=f"Question {q.number} is answered, but given the answer to question {numbers} it does "
+                    "not apply, so its answer was not used.",
+            advice=f"Check the answers to questions {numbers} and {q.number}; correct whichever is wrong.",
+            questions=sorted([qid] + controlling)))
     uncited = [questions[qid] for qid, answer in answers.data.answers.items()
                if qid in kept and questions[qid].citation == "required" and answer.value != "no"
                and not answer.citation]

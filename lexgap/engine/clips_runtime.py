@@ -114,6 +114,11 @@ class Runner:
         self._answer = self.env.find_template("answer")
         self._facts: dict[str, clips.facts.Fact] = {}
 
+    def reset(self) -> None:
+        """Forget every answer and everything derived from them."""
+        self._facts.clear()
+        self.env.reset()
+
     def set(self, question: str, value: object) -> None:
         """Assert (or replace) the answer to one question; None or 'unknown' removes it."""
         self.remove(question)

@@ -56,7 +56,9 @@ def check_case(kb: KnowledgeBase, case: GoldenCase, run: Callable[[dict], Evalua
     unknown_ids += [c for c in case.concepts if c not in kb.concepts]
     if unknown_ids:
         return [f"unknown id(s) in the case: {', '.join(unknown_ids)}"]
-    result = run(dict(case.answers))
+    from .build import applicable
+
+    result = run(applicable(kb, dict(case.answers))[0])
     diffs = []
     for cid, expected in case.expect.items():
         actual = result.decisions[cid].status
@@ -74,6 +76,25 @@ def check_case(kb: KnowledgeBase, case: GoldenCase, run: Callable[[dict], Evalua
     if case.warnings is not None and sorted(case.warnings) != sorted(result.warnings):
         diffs.append(f"warnings: expected {sorted(case.warnings)}, got {sorted(result.warnings)}")
     return diffs
+
+
+def evaluator(kb: KnowledgeBase, reference: bool = False) -> Callable[[dict], Evaluation]:
+    """The function golden cases run: the CLIPS engine, or the plain-Python reference evaluator."""
+    from . import reference as ref
+
+    if reference:
+        return lambda values: ref.evaluate(kb, values)
+    from .clips_runtime import run_once
+
+    def run(values: dict) -> Evaluation:
+        raw = run_once(kb, ref.known_answers(values))
+        result = Evaluation(concepts=dict(raw.concepts), warnings=list(raw.warnings))
+        for cid, crit in kb.criteria.items():
+            status, rule = raw.findings.get(cid, ("unknown", ""))
+            result.decisions[cid] = ref.Decision(status, rule, binding=raw.binding.get(cid, "recommended"))
+        return result
+
+    return run
 
 
 def run_all(kb: KnowledgeBase, run: Callable[[dict], Evaluation], only: str | None = None) -> list[tuple[str, str, list[str]]]:

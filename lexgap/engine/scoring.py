@@ -16,6 +16,14 @@ STATUSES = ("met", "partial", "not_met", "unknown", "not_applicable")
 
 def score(kb: KnowledgeBase, findings: list[Finding]) -> tuple[float | None, float]:
     """(score, coverage) of a group of findings; score is None when nothing could be decided."""
+    value, coverage, _ = score3(kb, findings)
+    return value, coverage
+
+
+def score3(kb: KnowledgeBase, findings: list[Finding]) -> tuple[float | None, float, float]:
+    """(score, coverage, confirmed score). The confirmed score counts unknown criteria as earning
+    nothing: the share of the standard shown to be met. Unlike the score, it never falls when an
+    answer improves."""
     weights = kb.pack.scoring.weights
     points = kb.pack.scoring.points
     decided = [f for f in findings if f.status in ("met", "partial", "not_met")]
@@ -23,10 +31,11 @@ def score(kb: KnowledgeBase, findings: list[Finding]) -> tuple[float | None, flo
     decided_weight = sum(weights[f.weight] for f in decided)
     applicable_weight = sum(weights[f.weight] for f in applicable)
     coverage = decided_weight / applicable_weight if applicable_weight else 1.0
-    if not decided_weight:
-        return None, round(coverage, 4)
     earned = sum(weights[f.weight] * points[f.status] for f in decided)
-    return round(earned / decided_weight, 4), round(coverage, 4)
+    confirmed = round(earned / applicable_weight, 4) if applicable_weight else 0.0
+    if not decided_weight:
+        return None, round(coverage, 4), confirmed
+    return round(earned / decided_weight, 4), round(coverage, 4), confirmed
 
 
 def level(kb: KnowledgeBase, kind: str, value: float | None, coverage: float, findings: list[Finding]) -> str:
@@ -52,10 +61,11 @@ def counts(findings: list[Finding]) -> dict[str, int]:
 
 
 def paragraph_result(kb: KnowledgeBase, paragraph: Paragraph, findings: list[Finding]) -> ParagraphResult:
-    value, coverage = score(kb, findings)
+    value, coverage, confirmed = score3(kb, findings)
     return ParagraphResult(
         number=paragraph.paragraph, title=paragraph.title, verb=paragraph.verb, addressee=paragraph.addressee,
         summary=paragraph.summary, assessment=paragraph.assessment, score=value, coverage=coverage,
+        confirmed_score=confirmed,
         level=level(kb, paragraph.assessment, value, coverage, findings), counts=counts(findings),
         criteria=[f.criterion for f in findings])
 
@@ -64,10 +74,10 @@ def summarise(kb: KnowledgeBase, paragraphs: list[ParagraphResult], findings: li
     kinds = {p.number: p.assessment for p in paragraphs}
     legal = [f for f in findings if kinds[f.paragraph] == "legal"]
     engagement = [f for f in findings if kinds[f.paragraph] == "engagement"]
-    legal_score, legal_coverage = score(kb, legal)
+    legal_score, legal_coverage, legal_confirmed = score3(kb, legal)
     engagement_score, engagement_coverage = score(kb, engagement)
     return Summary(
-        legal_score=legal_score, legal_coverage=legal_coverage,
+        legal_score=legal_score, legal_coverage=legal_coverage, legal_confirmed_score=legal_confirmed,
         legal_level=level(kb, "legal", legal_score, legal_coverage, legal),
         engagement_score=engagement_score, engagement_coverage=engagement_coverage,
         engagement_level=level(kb, "engagement", engagement_score, engagement_coverage, engagement),

@@ -334,5 +334,22 @@ def explain_cmd(answers: Path, criterion: str, pack: str | None) -> None:
     click.echo("Instrument articles: " + "; ".join(a.label for a in f.basis))
 
 
+@cli.command("report")
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Report file: .pdf, .html, .md or .json.")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "html", "md", "json"]),
+              help="Output format (default: from the file extension).")
+@PACK
+@friendly
+def report_cmd(answers: Path, out: Path, fmt: str | None, pack: str | None) -> None:
+    """Write the gap report for a State's answers file (PDF, HTML, Markdown or JSON)."""
+    from . import api
+    from .report import report_format, write_report
+
+    report_format(str(out), fmt)  # refuse an unknown format before assessing
+    click.echo(f"wrote {write_report(api.assess(answers, pack), str(out), fmt, answers_path=str(answers))}")
+
+
 def main() -> None:
     cli(prog_name="lexgap")

@@ -14,7 +14,7 @@ from lexgap.engine.assessment import (
     IcmecVerdict, InformationGap, MnrCapability, PackInfo, ParagraphResult, QuestionRef, Recommendation,
     RecommendationItem, Summary, Warning,
 )
-from lexgap.engine.models import MODALITY_LABELS, AssessmentInfo, State
+from lexgap.engine.models import MODALITY_LABELS, AssessmentInfo, Scoring, State
 
 WEIGHTS = {"core": 3.0, "important": 2.0, "advisory": 1.0}
 POINTS = {"met": 1.0, "partial": 0.5, "not_met": 0.0}
@@ -510,7 +510,8 @@ MNR = [(1, "Leadership", "Policy and governance", "met", ["P08.01"]),
 
 def _answer(qid: str) -> AnswerRecord:
     number, section, text, value, display, citation, note, source, method = ANSWERS[qid]
-    return AnswerRecord(question=qid, number=number, text=text, section=section, value=value, display=display,
+    return AnswerRecord(question=qid, number=number, text=text, section=section,
+                        section_title=section.replace("_", " ").capitalize(), value=value, display=display,
                         citation=citation, note=note, source=source, method=method,
                         as_of=dt.date(2026, 5, 31) if source else None)
 
@@ -556,13 +557,15 @@ def _level(score: float | None, coverage: float, engagement: bool) -> str:
     return "aligned" if score >= 0.8 else "partially_aligned" if score >= 0.4 else "not_aligned"
 
 
-def _score(findings: list[Finding]) -> tuple[float | None, float]:
+def _score(findings: list[Finding]) -> tuple[float | None, float, float]:
+    """Score over decided criteria, coverage, and the confirmed score (unknown counted as nothing)."""
     scored = [f for f in findings if f.status != "not_applicable"]
     total = sum(WEIGHTS[f.weight] for f in scored)
     decided = [f for f in scored if f.points is not None]
     weight = sum(WEIGHTS[f.weight] for f in decided)
-    score = round(sum(WEIGHTS[f.weight] * f.points for f in decided) / weight, 4) if weight else None
-    return score, round(weight / total, 4) if total else 0.0
+    earned = sum(WEIGHTS[f.weight] * f.points for f in decided)
+    score = round(earned / weight, 4) if weight else None
+    return score, round(weight / total, 4) if total else 0.0, round(earned / total, 4) if total else 0.0
 
 
 def _counts(findings: list[Finding]) -> dict:
@@ -577,11 +580,12 @@ def make_assessment(status: str = "draft") -> Assessment:
     for number, verb, addressee, kind, title, summary, specs in PARAGRAPHS:
         own = [_finding(number, s) for s in specs]
         findings += own
-        score, coverage = _score(own)
+        score, coverage, confirmed = _score(own)
         paragraphs.append(ParagraphResult(
             number=number, title=title, verb=verb, addressee=addressee, summary=summary, assessment=kind,
-            score=score, coverage=coverage, level=_level(score, coverage, kind == "engagement"),
-            counts=_counts(own), criteria=[f.criterion for f in own]))
+            score=score, coverage=coverage, confirmed_score=confirmed,
+            level=_level(score, coverage, kind == "engagement"), counts=_counts(own),
+            criteria=[f.criterion for f in own]))
     by_id = {f.criterion: f for f in findings}
     recommendations = []
     for rank, (rid, title, modality, priority, text, package, criteria, depends) in enumerate(RECOMMENDATIONS, 1):
@@ -597,8 +601,8 @@ def make_assessment(status: str = "draft") -> Assessment:
             depends_on=depends, unblocks=["P03.02", "P18.02"] if rid == "R01" else []))
     legal = [f for f in findings if next(p for p in paragraphs if p.number == f.paragraph).assessment == "legal"]
     engagement = [f for f in findings if f not in legal]
-    legal_score, legal_cov = _score(legal)
-    eng_score, eng_cov = _score(engagement)
+    legal_score, legal_cov, legal_confirmed = _score(legal)
+    eng_score, eng_cov, _ = _score(engagement)
     gaps = [InformationGap(paragraph=f.paragraph, question=q, criteria=[f.criterion])
             for f in findings for q in f.explanation.settle]
     answers = sorted((_answer(q) for q in ANSWERS), key=lambda a: a.question)
@@ -606,14 +610,18 @@ def make_assessment(status: str = "draft") -> Assessment:
         lexgap_version="0.1.0",
         pack=PackInfo(id="res-74-174", version="1.0.0",
                       title="Countering child sexual exploitation and sexual abuse online",
-                      resolution="A/RES/74/174", content_hash="sha256:" + "0" * 64),
+                      resolution="A/RES/74/174", content_hash="sha256:" + "0" * 64,
+                      scoring=Scoring(weights={"core": 3, "important": 2, "advisory": 1},
+                                      points={"met": 1.0, "partial": 0.5, "not_met": 0.0},
+                                      levels={"aligned": 0.8, "partially_aligned": 0.4}, min_coverage=0.5,
+                                      engagement_levels={"leading": 0.8, "active": 0.5, "limited": 0.2})),
         state=State(name="Republic of Veridia", code="VRD", fictional=True, region="Fictional region"),
         assessment=AssessmentInfo(date=dt.date(2026, 6, 15), assessors=["A. Mensah (UNODC)", "L. Ortega (UNODC)"],
                                   status=status, pack="res-74-174", pack_version="1.0.0",
                                   sources=["Penal Code 2011", "Cybercrime Act 2019", "Official replies of 2026"],
                                   confidentiality="For official use only"),
         answers_digest="sha256:" + "1" * 64,
-        summary=Summary(legal_score=legal_score, legal_coverage=legal_cov,
+        summary=Summary(legal_score=legal_score, legal_coverage=legal_cov, legal_confirmed_score=legal_confirmed,
                         legal_level=_level(legal_score, legal_cov, False), engagement_score=eng_score,
                         engagement_coverage=eng_cov, engagement_level=_level(eng_score, eng_cov, True),
                         counts=_counts(findings),

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .models import AnswerValue, AssessmentInfo, State
+from .models import AnswerValue, AssessmentInfo, Scoring, State
 
 Status = Literal["met", "partial", "not_met", "unknown", "not_applicable"]
 Binding = Literal["binding", "recommended", "unknown"]
@@ -44,6 +44,7 @@ class AnswerRecord(Out):
     number: str
     text: str
     section: str
+    section_title: str
     value: AnswerValue
     display: str = Field(description="The value as a person reads it (option labels, 'Yes', '18 years').")
     citation: str | None = None
@@ -194,6 +195,7 @@ class PackInfo(Out):
     title: str
     resolution: str
     content_hash: str
+    scoring: Scoring = Field(description="The weights, points and thresholds the scores were computed with.")
 
 
 class Assessment(Out):

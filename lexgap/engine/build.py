@@ -76,13 +76,15 @@ class _Builder:
         self.criteria = kb.criteria
         statuses = {cid: status for cid, (status, _) in raw.findings.items()}
         self.facts = cond.Facts(values, dict(raw.concepts), statuses)
+        self.section_titles = {s.id: s.title for s in kb.questionnaire.sections}
         self.records = {qid: self.record(qid) for qid in answers.data.answers}
         self.settle_cache: dict[str, list[str]] = {}
 
     def record(self, qid: str) -> AnswerRecord:
         q = self.questions[qid]
         a = self.answers.data.answers[qid]
-        return AnswerRecord(question=qid, number=q.number, text=q.text, section=q.section, value=a.value,
+        return AnswerRecord(question=qid, number=q.number, text=q.text, section=q.section,
+                            section_title=self.section_titles[q.section], value=a.value,
                             display=answer_display(q, a), citation=a.citation, note=a.note, source=a.source,
                             method=a.method, as_of=a.as_of)
 
@@ -275,7 +277,8 @@ def build_assessment(kb: KnowledgeBase, answers: Answers, values: dict[str, obje
     return Assessment(
         lexgap_version=lexgap_version(),
         pack=PackInfo(id=kb.pack.id, version=kb.pack.version, title=kb.pack.title,
-                      resolution=kb.pack.resolution.symbol, content_hash=kb.content_hash),
+                      resolution=kb.pack.resolution.symbol, content_hash=kb.content_hash,
+                      scoring=kb.pack.scoring),
         state=answers.data.state,
         assessment=answers.data.assessment,
         answers_digest=answers.digest(),

@@ -77,7 +77,7 @@ def resolve_pack_dir(pack: str | Path | None) -> Path:
         return RULES_DIR / DEFAULT_PACK
     candidate = Path(pack)
     if candidate.is_dir():
-        return candidate.resolve()
+        return candidate
     bundled = RULES_DIR / str(pack)
     if bundled.is_dir():
         return bundled

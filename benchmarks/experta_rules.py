@@ -1,0 +1,439 @@
+"""lexgap's compiled rule set, translated to experta (benchmark only; lexgap itself never imports this).
+
+The translation is generated from the pack with the same DNF (lexgap.engine.conditions.dnf) and the same
+rule structure as the CLIPS compiler (lexgap/engine/compile.py): one experta rule per CLIPS defrule, with
+the same name, the same patterns and the same facts asserted (finding, concept, binding, because, warning,
+gap, blocks, package-open). `check_same_rules` compares the rule names with those of the CLIPS
+environment, so a change in compile.py that this file does not follow is noticed instead of benchmarked.
+
+How each CLIPS construct is rendered:
+
+    (answer (q X) (value yes))                          Answer(q="X", value=P(clips_eq("yes")))
+    (answer (q X) (value ?v&:(numberp ?v)&:(>= ?v 18)))  Answer(q="X", value=P(number >= 18))
+    (answer (q X) (values $? a $?))                     Answer(q="X", values=P("a" in values))
+    (not (and P1 P2))                                   NOT(AND(P1, P2))
+    (declare (salience s)) in module M                  salience = TIER[M] + s * 10**6 + (rule number)
+
+experta has no modules, no focus stack and no truth maintenance, so the phases are emulated with salience
+tiers (CONCEPTS > CRITERIA > CRITERIA fallbacks > DERIVED > DERIVED fallbacks > RECOMMEND > CONSISTENCY).
+This is exact for a fresh run: within the pack's language every `not` pattern only looks at facts of an
+earlier tier, which are complete before the tier's first rule fires (status() is allowed only in
+consistency rules, derived criteria are built only on criteria decided by answers). It is not a
+replacement for truth maintenance: retracting an answer in experta would leave the conclusions standing.
+
+experta 1.9.4 (the last release, 2019) pins frozendict==1.2, whose `class frozendict(collections.Mapping)`
+fails on Python >= 3.10. `import_experta()` aliases the abstract base classes that moved to
+collections.abc before the import, so the pinned frozendict 1.2 imports unchanged.
+"""
+from __future__ import annotations
+
+import collections
+import collections.abc
+import operator
+from dataclasses import dataclass
+from typing import Any
+
+from lexgap.engine import conditions as cond
+from lexgap.engine.compile import UNKNOWN_SALIENCE, _product, _support  # the CLIPS compiler's own helpers
+from lexgap.engine.knowledge import KnowledgeBase
+
+_ABC_ALIASES = ("Mapping", "MutableMapping", "Sequence", "MutableSequence", "Iterable", "Iterator",
+                "Callable", "Hashable", "Set", "MutableSet", "Container", "Sized")
+
+# CLIPS module -> base salience in experta. A rule's CLIPS salience inside its module (0, or -100 for the
+# "undecided" fallbacks) is added, scaled, so a module's fallbacks still fire after all of its other rules.
+TIERS = {"CONCEPTS": 5 * 10**9, "CRITERIA": 4 * 10**9, "DERIVED": 3 * 10**9, "RECOMMEND": 2 * 10**9,
+         "CONSISTENCY": 1 * 10**9}
+CLIPS_SALIENCE_SCALE = 10**6
+
+
+def experta_salience(module: str, clips_salience: int, index: int) -> int:
+    """The tier, the CLIPS salience, and a number unique to the rule.
+
+    The unique part works around an agenda bug in experta 1.9.4: DepthStrategy removes an activation by
+    bisecting on its key (salience, fact ids) and then looks only at the neighbouring slots, so when
+    more than about three activations share a key (e.g. every "undecided" fallback, all matching only
+    InitialFact), a retracted activation can stay on the agenda and fire although its `NOT` no longer
+    holds. With a salience unique per rule, keys are unique per (rule, facts) and removal is exact.
+    Within a CLIPS module the rules of one salience fire in no particular order, so this changes no result.
+    """
+    assert 0 <= index < CLIPS_SALIENCE_SCALE and abs(clips_salience) < 1000
+    return TIERS[module] + clips_salience * CLIPS_SALIENCE_SCALE + index
+
+experta: Any = None
+
+
+def import_experta() -> Any:
+    """Import experta 1.9.4 on Python >= 3.10 (the collections.abc workaround); return the module."""
+    global experta
+    if experta is None:
+        for name in _ABC_ALIASES:
+            if not hasattr(collections, name):
+                setattr(collections, name, getattr(collections.abc, name))
+        import experta as module
+        experta = module
+    return experta
+
+
+# --- the rule set as data, built exactly like compile.py builds the CLIPS text ---------------------------
+
+@dataclass(frozen=True)
+class Spec:
+    """One rule. lhs items: ("lit", literal) | ("absent", conjunction) | ("never",)
+    | ("no-decided-finding", cid) | ("no-decided-binding", cid); rhs: (template, slots) pairs."""
+
+    module: str
+    name: str
+    salience: int
+    lhs: tuple
+    rhs: tuple
+
+
+def _rule(module: str, name: str, literals: tuple, asserts: list[tuple[str, dict]], subject: str,
+          salience: int = 0, extra: tuple = ()) -> Spec:
+    """Mirror of compile._defrule: literal patterns, extra `not` patterns, the fact, and a because fact."""
+    questions, concepts, findings = _support(literals)
+    lhs = tuple(("lit", lit) for lit in literals) + tuple(extra)
+    because = ("because", {"subject": subject, "rule": name, "questions": tuple(questions),
+                           "concepts": tuple(concepts), "findings": tuple(findings)})
+    return Spec(module, name, salience, lhs or (("never",),), tuple(asserts) + (because,))
+
+
+def _absent(conjunctions: list) -> tuple:
+    return tuple(("absent", conj) for conj in conjunctions)
+
+
+def _finding(cid: str, status: str, rule: str) -> tuple[str, dict]:
+    return ("finding", {"id": cid, "status": status, "rule": rule})
+
+
+def _criterion_specs(kb: KnowledgeBase, cid: str) -> list[Spec]:
+    logic = kb.logic[cid]
+    specs: list[Spec] = []
+    applies = cond.dnf(logic.applies, True) if logic.applies is not None else [()]
+    if logic.applies is not None:
+        for k, conj in enumerate(cond.dnf(logic.applies, False), 1):
+            name = f"{cid}-not-applicable-{k}"
+            specs.append(_rule("CRITERIA", name, conj, [_finding(cid, "not_applicable", name)], cid))
+
+    def emit(kind: str, status: str, conjunctions: list, extra: tuple = ()) -> None:
+        for k, conj in enumerate(conjunctions, 1):
+            name = f"{cid}-{kind}-{k}"
+            specs.append(_rule("CRITERIA", name, conj, [_finding(cid, status, name)], cid, extra=extra))
+
+    met_true = cond.dnf(logic.met, True)
+    met_false = cond.dnf(logic.met, False)
+    partial_true = cond.dnf(logic.partial, True) if logic.partial is not None else []
+    partial_false = cond.dnf(logic.partial, False) if logic.partial is not None else [()]
+    if logic.cap is not None:
+        cap_false = cond.dnf(logic.cap, False)
+        emit("met", "met", _product(applies, met_true), _absent(cap_false))
+        emit("capped", "partial", _product(applies, met_true, cap_false))
+    else:
+        emit("met", "met", _product(applies, met_true))
+    emit("partial", "partial", _product(applies, partial_true), _absent(met_true))
+    emit("not-met", "not_met", _product(applies, met_false, partial_false))
+    specs.append(Spec("CRITERIA", f"{cid}-undecided", UNKNOWN_SALIENCE, (("no-decided-finding", cid),),
+                      (_finding(cid, "unknown", f"{cid}-undecided"),)))
+    specs.extend(_binding_specs(kb, cid))
+    return specs
+
+
+def _party(inst: str) -> str:
+    return f"party_{inst.lower().replace('-', '_')}"
+
+
+def _binding_specs(kb: KnowledgeBase, cid: str) -> list[Spec]:
+    crit = kb.criteria[cid]
+    if not crit.obligation.binding_for:
+        return []
+    logic = kb.logic[cid]
+    specs = []
+    not_binding = cond.dnf(logic.not_binding, True) if logic.not_binding is not None else []
+    for inst in crit.obligation.binding_for:
+        lit = ((cond.ConceptRef(_party(inst)), True),)
+        specs.append(_rule("CRITERIA", f"{cid}-binding-{inst}", lit,
+                           [("binding", {"id": cid, "value": "binding"})], cid, extra=_absent(not_binding)))
+        for k, conj in enumerate(not_binding, 1):
+            specs.append(_rule("CRITERIA", f"{cid}-reserved-{inst}-{k}", lit + conj,
+                               [("binding", {"id": cid, "value": "recommended"})], cid))
+    none = tuple((cond.ConceptRef(_party(i)), False) for i in crit.obligation.binding_for)
+    specs.append(_rule("CRITERIA", f"{cid}-not-binding", none, [("binding", {"id": cid, "value": "recommended"})],
+                       cid))
+    specs.append(Spec("CRITERIA", f"{cid}-binding-undecided", UNKNOWN_SALIENCE, (("no-decided-binding", cid),),
+                      (("binding", {"id": cid, "value": "unknown"}),)))
+    return specs
+
+
+def _derived_specs(kb: KnowledgeBase, cid: str) -> list[Spec]:
+    crit = kb.criteria[cid]
+    inputs = crit.derived_from.criteria
+    logic = kb.logic[cid]
+    specs: list[Spec] = []
+    if logic.applies is not None:
+        for k, conj in enumerate(cond.dnf(logic.applies, False), 1):
+            name = f"{cid}-not-applicable-{k}"
+            specs.append(_rule("DERIVED", name, conj, [_finding(cid, "not_applicable", name)], cid))
+    applies = cond.dnf(logic.applies, True) if logic.applies is not None else [()]
+
+    def status_lit(c: str, statuses: set[str]) -> cond.Literal:
+        return (cond.Status(c, frozenset(statuses)), True)
+
+    all_na = tuple(status_lit(c, {"not_applicable"}) for c in inputs)
+    some_not_na = _absent([all_na])
+    all_met = tuple(status_lit(c, {"met", "not_applicable"}) for c in inputs)
+    cases = [("derived-not-applicable", "not_applicable", [all_na], ()),
+             ("derived-met", "met", [all_met], some_not_na)]
+    if crit.derived_from.partial == "any":
+        cases.append(("derived-partial", "partial",
+                      [(status_lit(c, {"met", "partial"}),) for c in inputs], _absent([all_met])))
+        cases.append(("derived-not-met", "not_met",
+                      [tuple(status_lit(c, {"not_met", "not_applicable"}) for c in inputs)], some_not_na))
+    else:
+        decided = tuple(status_lit(c, {"met", "partial", "not_met", "not_applicable"}) for c in inputs)
+        cases.append(("derived-not-met", "not_met", [decided], _absent([all_met])))
+    for kind, status, conjunctions, extra in cases:
+        for k, conj in enumerate(_product(applies, conjunctions), 1):
+            name = f"{cid}-{kind}-{k}"
+            specs.append(_rule("DERIVED", name, conj, [_finding(cid, status, name)], cid, extra=extra))
+    specs.append(Spec("DERIVED", f"{cid}-undecided", UNKNOWN_SALIENCE, (("no-decided-finding", cid),),
+                      (_finding(cid, "unknown", f"{cid}-derived-undecided"),)))
+    specs.extend(_binding_specs(kb, cid))
+    return specs
+
+
+def rule_specs(kb: KnowledgeBase) -> list[Spec]:
+    """Every pack-specific rule, in the order compile._compile emits them (RECOMMEND is fixed, below)."""
+    specs: list[Spec] = []
+    for concept_id in kb.concept_order:
+        node = kb.concept_logic[concept_id]
+        for value, word in ((True, "TRUE"), (False, "FALSE")):
+            for k, conj in enumerate(cond.dnf(node, value), 1):
+                name = f"{concept_id}-{'holds' if value else 'fails'}-{k}"
+                specs.append(_rule("CONCEPTS", name, conj, [("concept", {"id": concept_id, "value": word})],
+                                   concept_id))
+    criteria = kb.criteria
+    for cid, crit in criteria.items():
+        if crit.derived_from is None:
+            specs.extend(_criterion_specs(kb, cid))
+    for cid, crit in criteria.items():
+        if crit.derived_from is not None:
+            specs.extend(_derived_specs(kb, cid))
+    for rule in kb.consistency:
+        for k, conj in enumerate(cond.dnf(kb.warning_logic[rule.id], True), 1):
+            specs.append(_rule("CONSISTENCY", f"{rule.id}-{k}", conj, [("warning", {"id": rule.id})], rule.id))
+    return specs
+
+
+RECOMMEND_NAMES = ("gap", "gap-blocks-dependent", "package-open")
+
+
+def static_facts(kb: KnowledgeBase) -> list[tuple[str, dict]]:
+    """The deffacts MAIN::pack-structure."""
+    out = [("depends", {"criterion": c.id, "on": d}) for c in kb.criteria.values()
+           for d in c.recommendation.depends_on]
+    out += [("package-member", {"package": p.id, "criterion": c}) for p in kb.packages for c in p.criteria]
+    return out
+
+
+# --- experta rendering -----------------------------------------------------------------------------------
+
+def clips_eq(a: object, b: object) -> bool:
+    """Equality as CLIPS matches a constant: symbols by name, numbers only within one type (18 != 18.0)."""
+    if isinstance(a, str) or isinstance(b, str):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+_OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
+_NEGATE = {"==": "!=", "!=": "==", ">=": "<", "<=": ">", ">": "<=", "<": ">="}
+
+
+class EngineSet:
+    """The experta fact classes and the engine class generated for one pack."""
+
+    def __init__(self, kb: KnowledgeBase):
+        ex = import_experta()
+        self.ex = ex
+        self.kb = kb
+
+        def fact_class(name: str) -> type:
+            return type(name, (ex.Fact,), {})
+
+        self.classes = {t: fact_class(cls) for t, cls in (
+            ("answer", "Answer"), ("concept", "Concept"), ("finding", "Finding"), ("binding", "Binding"),
+            ("because", "Because"), ("warning", "WarningFact"), ("gap", "Gap"), ("depends", "Depends"),
+            ("blocks", "Blocks"), ("package-member", "PackageMember"), ("package-open", "PackageOpen"))}
+        self.specs = rule_specs(kb)
+        self.engine_class = self._engine_class()
+
+    # patterns
+
+    def _literal(self, lit: cond.Literal) -> Any:
+        """One CLIPS pattern of compile._pattern, as an experta pattern (maybe wrapped in NOT)."""
+        ex, C = self.ex, self.classes
+        P = ex.P
+        atom, holds = lit
+        if isinstance(atom, cond.ConceptRef):
+            return C["concept"](id=atom.concept, value="TRUE" if holds else "FALSE")
+        if isinstance(atom, cond.Status):
+            statuses = frozenset(atom.statuses)
+            if holds:
+                return C["finding"](id=atom.criterion, status=P(lambda s, st=statuses: s in st))
+            excluded = statuses | {"unknown"}
+            return C["finding"](id=atom.criterion, status=P(lambda s, ex_=excluded: s not in ex_))
+        if isinstance(atom, cond.Answered):
+            pattern = C["answer"](q=atom.question)
+            return pattern if holds else ex.NOT(pattern)
+        if isinstance(atom, cond.Has):
+            if holds:
+                return C["answer"](q=atom.question, values=P(lambda vs, v=atom.value: v in vs))
+            return C["answer"](q=atom.question, value="list", values=P(lambda vs, v=atom.value: v not in vs))
+        if isinstance(atom, cond.InSet):
+            values = tuple(atom.values)
+            if holds:
+                test = (lambda x, vs=values: any(clips_eq(x, v) for v in vs))
+            else:
+                test = (lambda x, vs=values: not any(clips_eq(x, v) for v in vs))
+            return C["answer"](q=atom.question, value=P(test))
+        op = atom.op if holds else _NEGATE[atom.op]
+        lit_value = atom.value
+        if op == "==":
+            return C["answer"](q=atom.question, value=P(lambda x, v=lit_value: clips_eq(x, v)))
+        if op == "!=":
+            return C["answer"](q=atom.question,
+                               value=P(lambda x, v=lit_value: not clips_eq(x, v) and x != "list"))
+        fn = _OPS[op]
+        return C["answer"](q=atom.question, value=P(lambda x, f=fn, v=lit_value: _is_number(x) and f(x, v)))
+
+    def _lhs_item(self, item: tuple) -> Any:
+        ex, C = self.ex, self.classes
+        kind = item[0]
+        if kind == "lit":
+            return self._literal(item[1])
+        if kind == "absent":
+            conj = item[1]
+            inner = [self._literal(lit) for lit in conj]
+            return ex.NOT(ex.AND(*inner)) if len(inner) > 1 else ex.NOT(inner[0])
+        if kind == "never":
+            return ex.NOT(C["finding"](id="NEVER"))
+        if kind == "no-decided-finding":
+            return ex.NOT(C["finding"](id=item[1], status=ex.P(lambda s: s != "unknown")))
+        if kind == "no-decided-binding":
+            return ex.NOT(C["binding"](id=item[1], value=ex.P(lambda s: s != "unknown")))
+        raise ValueError(kind)
+
+    def _rhs(self, asserts: tuple) -> Any:
+        made = [(self.classes[t], slots) for t, slots in asserts]
+
+        def rhs(engine: Any, **_: Any) -> None:
+            for cls, slots in made:
+                engine.declare(cls(**slots))
+
+        return rhs
+
+    def _engine_class(self) -> type:
+        ex, C = self.ex, self.classes
+        MATCH, TEST = ex.MATCH, ex.TEST
+        attrs: dict[str, Any] = {}
+        for i, spec in enumerate(self.specs):
+            fn = self._rhs(spec.rhs)
+            fn.__name__ = f"r{i:05d}"
+            attrs[fn.__name__] = ex.Rule(*[self._lhs_item(x) for x in spec.lhs],
+                                         salience=experta_salience(spec.module, spec.salience, i))(fn)
+        tier = TIERS["RECOMMEND"]
+
+        # (defrule RECOMMEND::gap (logical (finding (id ?c) (status not_met|partial))) => (assert (gap (id ?c))))
+        @ex.Rule(C["finding"](id=MATCH.c, status=ex.P(lambda s: s in ("not_met", "partial"))), salience=tier + 3)
+        def gap(self: Any, c: str) -> None:
+            self.declare(C["gap"](id=c))
+
+        @ex.Rule(C["gap"](id=MATCH.c), C["depends"](criterion=MATCH.d, on=MATCH.c), C["gap"](id=MATCH.d),
+                 salience=tier + 2)
+        def gap_blocks_dependent(self: Any, c: str, d: str) -> None:
+            self.declare(C["blocks"](criterion=c, dependent=d))
+
+        @ex.Rule(C["package-member"](package=MATCH.p, criterion=MATCH.a), C["gap"](id=MATCH.a),
+                 C["package-member"](package=MATCH.p, criterion=MATCH.b), TEST(lambda a, b: a != b),
+                 C["gap"](id=MATCH.b), salience=tier + 1)
+        def package_open(self: Any, p: str, a: str, b: str) -> None:
+            self.declare(C["package-open"](id=p))
+
+        attrs.update(gap=gap, gap_blocks_dependent=gap_blocks_dependent, package_open=package_open)
+        statics = [(C[t], slots) for t, slots in static_facts(self.kb)]
+
+        @ex.DefFacts()
+        def pack_structure(self: Any) -> Any:
+            for cls, slots in statics:
+                yield cls(**slots)
+
+        attrs["pack_structure"] = pack_structure
+        return type("LexgapExpertaEngine", (ex.KnowledgeEngine,), attrs)
+
+    # running
+
+    def rule_names(self) -> set[tuple[str, str]]:
+        return {(s.module, s.name) for s in self.specs} | {("RECOMMEND", n) for n in RECOMMEND_NAMES}
+
+    def new_engine(self) -> Any:
+        return self.engine_class()
+
+    def answer_fact(self, question: str, value: object) -> Any:
+        """Like clips_runtime.Runner.set: a list becomes value `list` plus the values multislot."""
+        if isinstance(value, (list, tuple)):
+            return self.classes["answer"](q=question, value="list", values=tuple(value))
+        return self.classes["answer"](q=question, value=value, values=())
+
+    def run(self, engine: Any, values: dict[str, object]) -> dict[str, Any]:
+        """reset, assert the answers, run, and read the facts back like Runner.collect."""
+        engine.reset()
+        for question, value in values.items():
+            if value is None or value == "unknown":
+                continue
+            engine.declare(self.answer_fact(question, value))
+        engine.run()
+        return self.collect(engine)
+
+    def collect(self, engine: Any) -> dict[str, Any]:
+        C = self.classes
+        findings: dict[str, tuple[str, str]] = {}
+        out: dict[str, Any] = {"concepts": {}, "binding": {}, "warnings": [], "gaps": [], "blocks": [],
+                               "packages_open": []}
+        for fact in engine.facts.values():
+            cls = type(fact)
+            if cls is C["finding"]:
+                cid, status, rule = fact["id"], fact["status"], fact["rule"]
+                if cid not in findings or rule < findings[cid][1]:
+                    findings[cid] = (status, rule)
+            elif cls is C["concept"]:
+                out["concepts"][fact["id"]] = fact["value"] == "TRUE"
+            elif cls is C["binding"]:
+                out["binding"][fact["id"]] = fact["value"]
+            elif cls is C["warning"]:
+                out["warnings"].append(fact["id"])
+            elif cls is C["gap"]:
+                out["gaps"].append(fact["id"])
+            elif cls is C["blocks"]:
+                out["blocks"].append((fact["criterion"], fact["dependent"]))
+            elif cls is C["package-open"]:
+                out["packages_open"].append(fact["id"])
+        for key in ("warnings", "gaps", "blocks", "packages_open"):
+            out[key].sort()
+        out["findings"] = findings
+        return out
+
+
+def clips_rule_names(env: Any) -> set[tuple[str, str]]:
+    """(module, name) of every rule in a clipspy Environment (env.rules() lists only the current module)."""
+    return {tuple(str(n).split("::", 1)) for n in env.eval("(get-defrule-list *)")}
+
+
+def check_same_rules(engines: EngineSet, env: Any) -> tuple[set, set]:
+    """Rules only in CLIPS, rules only in the experta translation (both empty when they correspond)."""
+    clips_names = clips_rule_names(env)
+    ours = engines.rule_names()
+    return clips_names - ours, ours - clips_names

@@ -1,0 +1,139 @@
+"""The command line, through click's CliRunner: success, refusals and exit codes."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from lexgap.cli import cli
+
+from .conftest import EXAMPLES, example_files
+
+ARCADIA = str(EXAMPLES / "arcadia.yaml")
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_help_lists_the_commands():
+    result = invoke("--help")
+    assert result.exit_code == 0
+    for command in ("assess", "explain", "rules", "questionnaire", "validate", "schema"):
+        assert command in result.output
+
+
+def test_rules_validate_passes_on_the_bundled_pack():
+    result = invoke("rules", "validate")
+    assert result.exit_code == 0, result.stderr
+    assert "valid" in result.output
+
+
+def test_rules_list_json_covers_every_paragraph_with_grounded_criteria(kb):
+    result = invoke("rules", "list", "--format", "json")
+    assert result.exit_code == 0
+    rows = json.loads(result.output)
+    assert len(rows) >= 100
+    assert {r["paragraph"] for r in rows} == set(range(1, 22))
+    articles = {f"{i.id} {a.ref}" for i in kb.pack.instruments for a in i.articles}
+    for row in rows:
+        assert row["basis"] and all(b in articles for b in row["basis"]), row["id"]
+        assert row["recommendation"]["text"]
+    assert [r["id"] for r in rows] == sorted(r["id"] for r in rows)
+    assert result.output == invoke("rules", "list", "--format", "json").output
+
+
+def test_every_substantive_paragraph_has_three_criteria(kb):
+    for paragraph in kb.paragraphs:
+        if paragraph.assessment == "legal":
+            assert len(paragraph.criteria) >= 3, paragraph.paragraph
+
+
+def test_rules_list_filters_by_paragraph_and_refuses_unknown_ones():
+    result = invoke("rules", "list", "--paragraph", "1")
+    assert result.exit_code == 0 and "P01.01" in result.output and "P02.01" not in result.output
+    result = invoke("rules", "list", "--paragraph", "99")
+    assert result.exit_code == 2 and "no paragraph 99" in result.stderr
+
+
+def test_rules_show_and_a_near_miss():
+    assert "Simple possession" in invoke("rules", "show", "P01.05").output
+    result = invoke("rules", "show", "P01.5")
+    assert result.exit_code == 2 and "did you mean" in result.stderr
+
+
+def test_rules_compile_emits_clips_modules():
+    result = invoke("rules", "compile", "--emit", "clips")
+    assert result.exit_code == 0
+    for module in ("CONCEPTS", "CRITERIA", "DERIVED", "RECOMMEND", "CONSISTENCY"):
+        assert f"(defmodule {module}" in result.output
+
+
+def test_rules_test_runs_the_golden_cases():
+    result = invoke("rules", "test")
+    assert result.exit_code == 0, result.stderr
+    assert " passed, 0 failed" in result.output
+
+
+def test_questionnaire_list_json_is_stable():
+    result = invoke("questionnaire", "list", "--format", "json")
+    questions = json.loads(result.output)
+    assert len({q["id"] for q in questions}) == len(questions) > 50
+    assert invoke("questionnaire", "list", "--section", "nowhere").exit_code == 2
+
+
+@pytest.mark.parametrize("path", example_files(), ids=lambda p: p.name)
+def test_every_bundled_example_validates(path):
+    result = invoke("validate", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "(fictional)" in result.output
+
+
+def test_validate_reports_every_file_and_exits_non_zero_on_any_bad_one(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("state: {name: X}\n")
+    result = invoke("validate", ARCADIA, str(bad))
+    assert result.exit_code == 3
+    assert "valid" in result.output and "bad.yaml" in result.stderr
+
+
+def test_schema_prints_json_schema():
+    schema = json.loads(invoke("schema", "answers").output)
+    assert schema["$schema"].endswith("2020-12/schema")
+    assert invoke("schema", "nonsense").exit_code == 2
+
+
+def test_assess_formats():
+    table = invoke("assess", ARCADIA)
+    assert table.exit_code == 0, table.stderr
+    assert "fictional" in table.output and "OP21" in table.output
+    first = invoke("assess", ARCADIA, "--format", "json").output
+    assert json.loads(first)["findings"]
+    assert first == invoke("assess", ARCADIA, "--format", "json").output
+
+
+def test_explain_names_rule_answers_and_articles():
+    result = invoke("explain", ARCADIA, "P01.05")
+    assert result.exit_code == 0, result.stderr
+    assert "Decided by rule:" in result.output and "Instrument articles:" in result.output
+    result = invoke("explain", ARCADIA, "P01.5")
+    assert result.exit_code == 2 and "did you mean 'P01.05'" in result.stderr
+
+
+def test_missing_file_is_a_plain_message_and_debug_shows_the_traceback(tmp_path):
+    result = invoke("assess", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 5
+    assert "no such file" in result.stderr and "Traceback" not in result.stderr
+    debug = invoke("--debug", "assess", str(tmp_path / "nope.yaml"))
+    assert debug.exception is not None and not isinstance(debug.exception, SystemExit)
+
+
+def test_commands_never_modify_the_answers_file(tmp_path):
+    copy = tmp_path / "a.yaml"
+    copy.write_bytes((EXAMPLES / "arcadia.yaml").read_bytes())
+    before = copy.read_bytes()
+    for args in (["validate"], ["assess"], ["assess", "--format", "json"]):
+        invoke(*args[:1], str(copy), *args[1:])
+    invoke("explain", str(copy), "P01.01")
+    assert copy.read_bytes() == before

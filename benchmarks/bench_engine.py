@@ -435,8 +435,13 @@ def main() -> int:
         ex = None
         experta_ms = None
     else:
-        ex = bench_experta(kb, engine_values, clips_results, contra)
-        experta_ms = median_ms(ex["samples"])
+        try:
+            ex = bench_experta(kb, engine_values, clips_results, contra)
+            experta_ms = median_ms(ex["samples"])
+        except ImportError as exc:
+            print(f"NOTE: experta is not installed ({exc}); pip install experta==1.9.4 to compare with it")
+            ex = None
+            experta_ms = None
     # 5. plain Python
     plain = bench_plain(kb, engine_values, clips_results, args.rounds)
     plain_ms = median_ms(plain["samples"])

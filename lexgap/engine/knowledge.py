@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import InputError, PackError, Problem
 from . import conditions as cond
 from .models import (YES_NO_VALUES, Concept, ConceptFile, ConceptStatements, ConsistencyFile, Criterion, Pack,
-                     PackageFile, Paragraph, QuestionPart, Questionnaire)
+                     PackageFile, Paragraph, Questionnaire)
 from .validation import near, validate
 from .yamlio import Document, load
 
@@ -153,13 +153,6 @@ class _Loader:
             q_path = QUESTIONNAIRES_DIR / f"{pack.questionnaire}.yaml"
         questionnaire, q_doc = self.model(q_path, Questionnaire)
         q_locs = [(q_doc, i) for i in range(len(questionnaire.questions))] if questionnaire else []
-        parts_dir = q_path.with_suffix(".parts")
-        for part_path in sorted(parts_dir.glob("*.yaml")) if parts_dir.is_dir() else []:
-            part, part_doc = self.model(part_path, QuestionPart)
-            if part is not None and questionnaire is not None:
-                q_locs += [(part_doc, i) for i in range(len(part.questions))]
-                questionnaire = questionnaire.model_copy(
-                    update={"questions": questionnaire.questions + part.questions})
         if self.problems:
             raise PackError(self.problems)
         paragraphs.sort(key=lambda pd: pd[0].paragraph)

@@ -207,12 +207,6 @@ class ConceptFile(Strict):
 Paragraph.model_rebuild()
 
 
-class QuestionPart(Strict):
-    """Questions kept in a separate file while sections are drafted in parallel."""
-
-    questions: list["Question"]
-
-
 class ConsistencyRule(Strict):
     id: Annotated[str, StringConstraints(pattern=r"^W\d{2}$")]
     title: Text
@@ -279,7 +273,6 @@ class Question(Strict):
         description="'required' for legal questions: the answer must cite the national provision.")
 
 
-QuestionPart.model_rebuild()
 
 
 class Questionnaire(Strict):

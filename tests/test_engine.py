@@ -177,3 +177,39 @@ def test_every_finding_is_explained(kb):
                 assert f.explanation.answers, f.criterion
 
     check()
+
+
+def test_negated_patterns_never_share_variables_with_their_rule(kb):
+    """A variable inside `(not ...)` that reused a name bound outside it would silently turn the negation
+    into a join, so a criterion could be derived both met and partial."""
+    import re
+
+    from lexgap.engine.compile import compile_pack, constructs
+
+    def negations(text: str) -> list[tuple[int, int]]:
+        spans = []
+        for match in re.finditer(r"(?<!:)\(not ", text):  # a pattern, not the function in a constraint
+            depth, i = 0, match.start()
+            for i in range(match.start(), len(text)):
+                depth += {"(": 1, ")": -1}.get(text[i], 0)
+                if depth == 0:
+                    break
+            spans.append((match.start(), i + 1))
+        return spans
+
+    checked = 0
+    for construct in constructs(compile_pack(kb)):
+        if not construct.startswith("(defrule"):
+            continue
+        lhs = construct.split("=>", 1)[0]
+        spans = negations(lhs)
+        outside = lhs
+        for start, end in reversed(spans):
+            outside = outside[:start] + outside[end:]
+        bound_outside = set(re.findall(r"\$?\?[\w-]+", outside))
+        for start, end in spans:
+            inner = set(re.findall(r"\$?\?[\w-]+", lhs[start:end]))
+            shared = {v.lstrip("$") for v in inner} & {v.lstrip("$") for v in bound_outside}
+            assert not shared, f"{construct.splitlines()[0]} reuses {sorted(shared)} inside a negation"
+            checked += bool(inner)
+    assert checked, "no rule with variables inside a negation: the test checks nothing"

@@ -16,6 +16,7 @@ from pathlib import Path
 import clips
 import clips.facts
 from clips._clips import lib
+from clips.common import ENVIRONMENT_DATA
 
 from ..errors import PackError, Problem
 from .compile import MODULES, compile_pack, constructs
@@ -24,9 +25,11 @@ from .knowledge import KnowledgeBase
 
 def _release_fact(self: clips.facts.Fact) -> None:
     """clipspy <= 1.0.6 calls ReleaseFact with two arguments and swallows the TypeError, so every fact
-    Python ever touched stays retained (about 170 bytes each, forever). Release it correctly."""
+    Python ever touched stays retained (about 170 bytes each, forever). Release it correctly, and only
+    while its environment is alive: a fact can outlive the Environment object that destroyed it."""
     try:
-        lib.ReleaseFact(self._fact)
+        if self._env in ENVIRONMENT_DATA:
+            lib.ReleaseFact(self._fact)
     except (AttributeError, TypeError):
         pass
 

@@ -54,14 +54,16 @@ UNKNOWN_SALIENCE = -100
 
 
 class _Rule:
-    """Builds the text of one rule from literals, naming fresh variables as it goes."""
+    """Builds the text of one rule from literals, naming fresh variables as it goes. Patterns inside a
+    `(not ...)` get their own prefix, so that their variables never bind to the rule's own."""
 
-    def __init__(self) -> None:
+    def __init__(self, prefix: str = "v") -> None:
+        self.prefix = prefix
         self.n = 0
 
     def var(self) -> str:
         self.n += 1
-        return f"?v{self.n}"
+        return f"?{self.prefix}{self.n}"
 
 
 def _sym(value: object) -> str:
@@ -142,8 +144,8 @@ def _product(*parts: list[tuple[cond.Literal, ...]]) -> list[tuple[cond.Literal,
 def _absent(conjunctions: list[tuple[cond.Literal, ...]]) -> tuple[str, ...]:
     """Patterns saying that none of these conjunctions currently holds."""
     out = []
-    for conj in conjunctions:
-        rule = _Rule()
+    for k, conj in enumerate(conjunctions, 1):
+        rule = _Rule(f"n{k}x")
         inner = " ".join(_pattern(lit, rule) for lit in conj)
         out.append(f"(not (and {inner}))" if len(conj) > 1 else f"(not {inner})")
     return tuple(out)

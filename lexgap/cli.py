@@ -9,7 +9,9 @@ from typing import Any, Callable
 
 import click
 
+from .commands import compare_cmd, diff_cmd, interview_cmd, questionnaire_export, questionnaire_import
 from .errors import LexgapError
+from .web.command import serve
 
 FORMAT_TABLE_JSON = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
                                  show_default=True, help="Output format; json is stable and sorted.")
@@ -349,6 +351,14 @@ def report_cmd(answers: Path, out: Path, fmt: str | None, pack: str | None) -> N
 
     report_format(str(out), fmt)  # refuse an unknown format before assessing
     click.echo(f"wrote {write_report(api.assess(answers, pack), str(out), fmt, answers_path=str(answers))}")
+
+
+cli.add_command(compare_cmd)
+cli.add_command(diff_cmd)
+cli.add_command(interview_cmd)
+cli.add_command(serve)
+questionnaire.add_command(questionnaire_export)
+questionnaire.add_command(questionnaire_import)
 
 
 def main() -> None:

@@ -1,0 +1,104 @@
+"""`lexgap interview`: answer the questionnaire at the terminal."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import MissingFileError, Problem
+from ._common import EXIT_INTERRUPTED, Refused, check_folder, friendly, write_atomic
+
+PACK = click.option("--pack", metavar="PACK", help="Rule pack folder or bundled id (default: res-74-174).")
+
+
+@click.command("interview")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="The answers file to create (default: answers.yaml; with --resume: the resumed file).")
+@click.option("--resume", type=click.Path(dir_okay=False, path_type=Path),
+              help="Carry on with an answers file started earlier.")
+@PACK
+@friendly
+def interview_cmd(out: Path | None, resume: Path | None, pack: str | None) -> None:
+    """Answer the questionnaire one question at a time, in printed order. Only questions that apply and whose
+    answer can still change a finding are asked. The file is saved after every answer, so an interruption
+    loses nothing but the answer being typed; continue with --resume.
+
+    At each question: ? shows the guidance, s skips it for now, b goes back to the previous question,
+    st shows the status of every paragraph, q stops.
+
+    \b
+    Example:
+      lexgap interview -o veridia.yaml
+      lexgap interview --resume veridia.yaml
+    """
+    from ..engine.answers import Answers, load_answers
+    from ..engine.knowledge import load_knowledge
+    from ..interview import ask_header, start
+    from ..workbook import answers_to_yaml
+
+    kb = load_knowledge(pack)
+    if resume is not None:
+        if not resume.exists():
+            raise MissingFileError(Problem(str(resume), "no such file", "check the name, or start a new interview "
+                                           "with -o FILE"))
+        target = out or resume
+        if target.resolve() != resume.resolve() and target.exists():
+            raise Refused(Problem(str(target), "this file already exists; lexgap never overwrites a file without "
+                                  "being asked", "choose another name for -o, or leave -o out to continue in "
+                                  f"{resume}"))
+        answers = load_answers(resume, kb)
+    else:
+        target = out or Path("answers.yaml")
+        if target.exists():
+            raise Refused(Problem(str(target), "this file already exists; lexgap never overwrites a file without "
+                                  "being asked", f"continue it with: lexgap interview --resume {target} — or choose "
+                                  "another name with -o"))
+        if target.suffix.lower() not in (".yaml", ".yml"):
+            raise Refused(Problem(str(target), "the answers file must be a .yaml file",
+                                  f"name it {target.with_suffix('.yaml')}"))
+        answers = None
+    check_folder(target, "answers file")
+    header = ["Answers given with 'lexgap interview'; saved after every answer.",
+              f"Continue with: lexgap interview --resume {target.name}"]
+
+    def save(data) -> None:
+        write_atomic(target, answers_to_yaml(data, kb, header), "answers file")
+
+    try:
+        if answers is None:
+            data = ask_header(kb)
+            save(data)
+            answers = Answers(str(target), data)
+            click.echo(f"Saved the State and assessment details in {target}.")
+        else:
+            if target != resume:
+                save(answers.data)
+            click.echo(f"Continuing {answers.data.state.name}: {len(answers.data.answers)} answers so far, in "
+                       f"{target}.")
+        interview = start(kb, Answers(str(target), answers.data), target, save, pack)
+        finished = interview.run()
+    except (click.Abort, KeyboardInterrupt, EOFError):
+        click.echo("", err=True)
+        if target.exists():
+            click.echo(f"Interview paused. Every answer given is saved in {target}. Continue with: "
+                       f"lexgap interview --resume {target}", err=True)
+        else:
+            click.echo("Interview stopped before anything was saved; start again with: lexgap interview"
+                       + (f" -o {target}" if out else ""), err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    data = interview.answers
+    if finished:
+        a = interview.session.assessment
+        click.echo("")
+        click.echo(f"Done: every question that can change a finding has been answered ({len(data.answers)} answers, "
+                   f"{len(interview.skipped)} skipped). Saved in {target}.")
+        click.echo(f"Legal score {_pct(a.summary.legal_score)} at {_pct(a.summary.legal_coverage)} coverage. "
+                   f"Next: lexgap report {target} -o report.pdf")
+    else:
+        click.echo(f"Stopped. {len(data.answers)} answers are saved in {target}. Continue with: "
+                   f"lexgap interview --resume {target}")
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{round(value * 100)}%"

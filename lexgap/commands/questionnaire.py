@@ -1,0 +1,80 @@
+"""`lexgap questionnaire export` and `lexgap questionnaire import`: the questionnaire as a workbook."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from ..errors import Problem
+from ._common import Refused, check_folder, friendly, refuse_overwrite, write_atomic
+
+PACK = click.option("--pack", metavar="PACK", help="Rule pack folder or bundled id (default: res-74-174).")
+
+
+@click.command("export")
+@click.option("--xlsx", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The workbook to write (.xlsx).")
+@click.option("--answers", type=click.Path(dir_okay=False, path_type=Path),
+              help="An answers file whose answers prefill the workbook.")
+@click.option("--force", is_flag=True, help="Replace the workbook if it already exists.")
+@PACK
+@friendly
+def questionnaire_export(out: Path, answers: Path | None, force: bool, pack: str | None) -> None:
+    """Write the questionnaire as an Excel workbook a focal point can fill in without training: instructions,
+    the State and assessment, one row per question with guidance, drop-down lists, and columns for the
+    citation, note and source.
+
+    \b
+    Example:
+      lexgap questionnaire export --xlsx veridia-questionnaire.xlsx
+      lexgap questionnaire export --xlsx veridia-update.xlsx --answers veridia.yaml
+    """
+    from ..engine.answers import load_answers
+    from ..engine.knowledge import load_knowledge
+    from ..workbook import export_workbook
+
+    if out.suffix.lower() != ".xlsx":
+        raise Refused(Problem(str(out), "the workbook must be an .xlsx file", f"name it {out.with_suffix('.xlsx')}"))
+    refuse_overwrite(out, force, "workbook")
+    check_folder(out, "workbook")
+    kb = load_knowledge(pack)
+    loaded = load_answers(answers, kb) if answers is not None else None
+    write_atomic(out, export_workbook(kb, loaded), "workbook")
+    prefilled = f", prefilled with {len(loaded.data.answers)} answers from {answers}" if loaded else ""
+    click.echo(f"wrote {out}: {len(kb.questionnaire.questions)} questions{prefilled}. Send it to the focal point; "
+               f"read it back with: lexgap questionnaire import {out} -o ANSWERS.yaml")
+
+
+@click.command("import")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The answers file to write (.yaml).")
+@click.option("--force", is_flag=True, help="Replace the answers file if it already exists.")
+@PACK
+@friendly
+def questionnaire_import(workbook: Path, out: Path, force: bool, pack: str | None) -> None:
+    """Read a filled workbook back into an answers file. Every answer is checked again (drop-down lists can be
+    bypassed); if any row is not valid, nothing is written and every problem is listed by sheet and row.
+
+    \b
+    Example:
+      lexgap questionnaire import veridia-filled.xlsx -o veridia.yaml
+    """
+    from ..engine.answers import parse_answers
+    from ..engine.knowledge import load_knowledge
+    from ..workbook import answers_to_yaml, import_workbook
+
+    if out.suffix.lower() not in (".yaml", ".yml"):
+        raise Refused(Problem(str(out), "the answers file must be a .yaml file", f"name it {out.with_suffix('.yaml')}"))
+    if out.resolve() == workbook.resolve():
+        raise Refused(Problem(str(out), "this is the workbook being read", "write the answers under another name"))
+    refuse_overwrite(out, force, "answers file")
+    check_folder(out, "answers file")
+    kb = load_knowledge(pack)
+    data = import_workbook(workbook, kb)
+    text = answers_to_yaml(data, kb, [f"Imported from {workbook.name} by 'lexgap questionnaire import' on "
+                                      f"{dt.date.today().isoformat()}.", f"Check it with: lexgap validate {out.name}"])
+    parse_answers(text, kb, str(out))  # what is written always loads
+    write_atomic(out, text, "answers file")
+    click.echo(f"wrote {out}: {len(data.answers)} answers for {data.state.name} (from {workbook})")

@@ -1,0 +1,167 @@
+/* lexgap serve: save each answer as it is given, and update the paragraph status beside the form.
+   Progressive enhancement only: without this script the form is an ordinary form with Save buttons.
+   Nothing typed is ever cleared or overwritten by this script; answers that could not be saved stay
+   on the page, are marked, and are sent again. */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  var form = document.getElementById("answers-form");
+  if (!form || !window.fetch || !window.FormData) { return; }
+  var hint = document.getElementById("autosave-hint");
+  if (hint) { hint.hidden = false; }
+  var live = document.getElementById("live");
+  var statusBody = document.getElementById("status-body");
+  var tokenField = form.querySelector("input[name=csrf_token]");
+  var viewField = form.querySelector("input[name=view]");
+  var dirty = {};          // question id -> true while a change is not yet confirmed saved
+  var timers = {};         // question id -> debounce timer for typing
+  var retries = {};        // question id -> retry timer
+  var queue = Promise.resolve();
+
+  function questionOf(el) { return el && el.closest ? el.closest(".question") : null; }
+  function byId(id) { return document.getElementById(id); }
+  function say(text) { if (live && text) { live.textContent = ""; window.setTimeout(function () { live.textContent = text; }, 50); } }
+
+  function mark(qid, text, kind) {
+    var m = byId("m-" + qid);
+    if (!m) { return; }
+    m.textContent = text;
+    m.className = "save-state" + (kind ? " " + kind : "");
+  }
+
+  function showError(qid, message) {
+    var q = byId("q-" + qid), e = byId("e-" + qid);
+    if (!q || !e) { return; }
+    if (message) {
+      e.textContent = "\u26a0 " + message;
+      e.hidden = false;
+      q.classList.add("has-error");
+    } else {
+      e.textContent = "";
+      e.hidden = true;
+      q.classList.remove("has-error");
+      Array.prototype.forEach.call(q.querySelectorAll("[aria-invalid]"), function (el) { el.removeAttribute("aria-invalid"); });
+    }
+  }
+
+  function collect(qid) {
+    var all = new FormData(form), out = new FormData();
+    out.append("csrf_token", tokenField ? tokenField.value : "");
+    out.append("view", viewField ? viewField.value : "");
+    out.append("only", qid);
+    out.append("q", qid);
+    all.forEach(function (value, key) {
+      if (key.length > 2 && key.charAt(1) === "." && key.slice(2) === qid) { out.append(key, value); }
+    });
+    return out;
+  }
+
+  function applyStates(states) {
+    Object.keys(states).forEach(function (qid) {
+      var q = byId("q-" + qid);
+      if (!q) { return; }
+      var state = states[qid], was = q.getAttribute("data-state");
+      var fieldset = q.querySelector("fieldset");
+      var note = byId("sa-" + qid);
+      q.setAttribute("data-state", state);
+      q.classList.remove("state-shown", "state-hidden", "state-set_aside");
+      q.classList.add("state-" + state);
+      q.hidden = state === "hidden";
+      if (fieldset) { fieldset.disabled = state === "hidden"; }
+      if (note) { note.hidden = state !== "set_aside"; }
+      if (was === "hidden" && state !== "hidden") {
+        q.classList.add("just-shown");
+        var num = q.querySelector(".qnum");
+        say("Question " + (num ? num.textContent : "") + " now applies and is shown below.");
+      }
+    });
+  }
+
+  function updateStatus(html) {
+    if (!statusBody || typeof html !== "string") { return; }
+    var before = {};
+    Array.prototype.forEach.call(statusBody.querySelectorAll("tr[id]"), function (row) { before[row.id] = row.textContent; });
+    statusBody.innerHTML = html;  // rendered and escaped by the server's templates
+    Array.prototype.forEach.call(statusBody.querySelectorAll("tr[id]"), function (row) {
+      if (before[row.id] !== undefined && before[row.id] !== row.textContent) { row.classList.add("changed"); }
+    });
+  }
+
+  function updateCounts(counts) {
+    Object.keys(counts || {}).forEach(function (sid) {
+      var c = byId("count-" + sid);
+      if (c) { c.textContent = counts[sid]; }
+    });
+  }
+
+  function send(qid) {
+    window.clearTimeout(timers[qid]);
+    window.clearTimeout(retries[qid]);
+    dirty[qid] = true;
+    mark(qid, "Saving\u2026", "");
+    queue = queue.then(function () {
+      var body = collect(qid);
+      return fetch(form.action, {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "Accept": "application/json", "X-Requested-With": "lexgap",
+                   "X-CSRF-Token": tokenField ? tokenField.value : "" }
+      }).then(function (response) {
+        return response.json().catch(function () { return { ok: false, error: "The server's answer could not be read (" + response.status + ")." }; });
+      }).then(function (data) {
+        if (data.states) { applyStates(data.states); }
+        if (data.status_html) { updateStatus(data.status_html); }
+        if (data.counts) { updateCounts(data.counts); }
+        var problem = data.errors && data.errors[qid];
+        if (problem) {
+          showError(qid, problem);
+          mark(qid, "Not saved: see the message above.", "failed");
+          say("Question not saved: " + problem);
+        } else if (data.error) {
+          mark(qid, "Not saved: " + data.error, "failed");
+          say("Not saved: " + data.error);
+        } else {
+          delete dirty[qid];
+          showError(qid, null);
+          mark(qid, (data.saved ? "Saved" : "Up to date") + (data.time ? " at " + data.time : ""), "saved");
+          if (data.announce) { say("Saved. " + data.announce); }
+        }
+      }).catch(function () {
+        mark(qid, "Not saved yet: lexgap did not answer. Your answer stays here and will be sent again.", "failed");
+        retries[qid] = window.setTimeout(function () { if (dirty[qid]) { send(qid); } }, 5000);
+      });
+    });
+  }
+
+  function exclusive(input) {
+    var q = questionOf(input);
+    if (!q || input.type !== "checkbox" || !input.checked || !input.name || input.name.charAt(0) !== "v") { return; }
+    var boxes = q.querySelectorAll("input[type=checkbox][name='" + input.name.replace(/'/g, "\\'") + "']");
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box === input) { return; }
+      if (input.hasAttribute("data-exclusive") || box.hasAttribute("data-exclusive")) { box.checked = false; }
+    });
+  }
+
+  form.addEventListener("change", function (event) {
+    var q = questionOf(event.target);
+    if (!q) { return; }
+    exclusive(event.target);
+    send(q.getAttribute("data-qid"));
+  });
+
+  form.addEventListener("input", function (event) {
+    var t = event.target, q = questionOf(t);
+    if (!q || !(t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && (t.type === "text" || t.type === "date")))) { return; }
+    var qid = q.getAttribute("data-qid");
+    dirty[qid] = true;
+    mark(qid, "Typing\u2026 (saved when you pause)", "");
+    window.clearTimeout(timers[qid]);
+    timers[qid] = window.setTimeout(function () { send(qid); }, 1200);
+  });
+
+  form.addEventListener("submit", function () { dirty = {}; });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (Object.keys(dirty).length) { event.preventDefault(); event.returnValue = ""; }
+  });
+})();

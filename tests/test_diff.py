@@ -1,0 +1,172 @@
+"""Progress between two assessments of one State: `lexgap.diff` and `lexgap diff` through CliRunner."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from lexgap.commands import diff_cmd
+from lexgap.diff import DifferentStatesError, classify, diff, render_text
+
+from .conftest import example_files
+from .test_compare import answers_data
+
+
+def write(path: Path, kb, data: dict) -> Path:
+    from lexgap.engine.models import AnswersFile
+    from lexgap.workbook import answers_to_yaml
+
+    data = dict(data, answers={q: {"value": v} for q, v in data["answers"].items()})
+    path.write_text(answers_to_yaml(AnswersFile.model_validate(data), kb), encoding="utf-8")
+    return path
+
+
+def reform(kb, data: dict, value: str) -> dict:
+    """The same State after answering every yes/no question with `value`."""
+    changed = json.loads(json.dumps(data))
+    for q in kb.questionnaire.questions:
+        if q.type == "yes_no":
+            changed["answers"][q.id] = value
+    return changed
+
+
+@pytest.fixture(scope="module")
+def pair(kb, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("diff")
+    before = answers_data(kb, 7, share=0.8, name="Veridia", code="XV")
+    old = reform(kb, before, "no")
+    new = reform(kb, before, "yes")
+    new["assessment"]["date"] = "2027-01-01"
+    return write(folder / "veridia-2026.yaml", kb, old), write(folder / "veridia-2027.yaml", kb, new)
+
+
+def invoke(*args):
+    return CliRunner().invoke(diff_cmd, [str(a) for a in args])
+
+
+def test_classify_orders_outcomes_and_keeps_information_apart():
+    assert classify("not_met", "partial") == classify("partial", "met") == classify("not_met", "met") == "improved"
+    assert classify("met", "not_met") == classify("met", "partial") == "regressed"
+    assert classify("met", "met") == classify("unknown", "unknown") == "unchanged"
+    assert classify("unknown", "not_met") == "now_decided" and classify("met", "unknown") == "no_longer_decided"
+    assert classify("not_applicable", "met") == "now_applies" and classify("met", "not_applicable") == "no_longer_applies"
+    assert classify(None, "met") == "added" and classify("met", None) == "removed"
+
+
+def test_diff_matches_the_two_assessments(pair):
+    import lexgap
+
+    old, new = (lexgap.assess(p) for p in pair)
+    progress = diff(old, new, old_file="old", new_file="new")
+    order = {"not_met": 0, "partial": 1, "met": 2}
+    before = {f.criterion: f.status for f in old.findings}
+    after = {f.criterion: f.status for f in new.findings}
+    improved = {c for c in before if before[c] in order and after[c] in order and order[after[c]] > order[before[c]]}
+    regressed = {c for c in before if before[c] in order and after[c] in order and order[after[c]] < order[before[c]]}
+    assert {c.criterion for c in progress.improved} == improved and improved
+    assert {c.criterion for c in progress.regressed} == regressed
+    assert {c.criterion for c in progress.unchanged} == {c for c in before if before[c] == after[c]}
+    assert len(progress.improved) + len(progress.regressed) + len(progress.unchanged) + len(progress.information) \
+        == len(before)
+    assert {r.id for r in progress.closed} == {r.id for r in old.recommendations} - {r.id for r in new.recommendations}
+    assert {r.id for r in progress.opened} == {r.id for r in new.recommendations} - {r.id for r in old.recommendations}
+    for p in progress.paragraphs:
+        o = next(x for x in old.paragraphs if x.number == p.number)
+        n = next(x for x in new.paragraphs if x.number == p.number)
+        assert (p.old_score, p.new_score, p.old_coverage, p.new_coverage) == (o.score, n.score, o.coverage, n.coverage)
+        if o.score is not None and n.score is not None:
+            assert p.score_change == pytest.approx(n.score - o.score, abs=1e-4)
+    assert progress.new.legal_confirmed_score > progress.old.legal_confirmed_score
+    text = render_text(progress)
+    assert "Improved (" in text and "Recommendations closed" in text and "Paragraphs" in text
+
+
+def test_same_answers_mean_no_change(pair):
+    import lexgap
+
+    a = lexgap.assess(pair[0])
+    progress = diff(a, a)
+    assert not progress.improved and not progress.regressed and not progress.information
+    assert not progress.closed and not progress.opened
+    assert any("nothing has changed" in n for n in progress.notes)
+
+
+def test_two_different_states_are_refused_unless_forced(kb, pair, tmp_path):
+    import lexgap
+
+    other = write(tmp_path / "arcadia.yaml", kb, answers_data(kb, 8, name="Arcadia", code="XA"))
+    with pytest.raises(DifferentStatesError) as caught:
+        diff(lexgap.assess(pair[0]), lexgap.assess(other), old_file="a", new_file="b")
+    assert "Veridia" in str(caught.value) and "Arcadia" in str(caught.value) and "--force" in str(caught.value)
+    forced = diff(lexgap.assess(pair[0]), lexgap.assess(other), force=True)
+    assert forced.forced_different_states and any("--force" in n for n in forced.notes)
+
+
+def test_diff_command_text_and_files(pair, tmp_path):
+    result = invoke(*pair)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Progress of Veridia") and "Improved (" in result.stdout
+    for name in ("progress.md", "progress.html", "progress.json", "progress.txt"):
+        result = invoke(*pair, "-o", tmp_path / name)
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / name).stat().st_size > 0
+    data = json.loads((tmp_path / "progress.json").read_text(encoding="utf-8"))
+    assert data["improved"] and "score_change" in data["paragraphs"][0]
+    assert "<h1>Progress of Veridia</h1>" in (tmp_path / "progress.html").read_text(encoding="utf-8")
+
+
+def test_diff_reads_a_saved_assessment(pair, tmp_path):
+    import lexgap
+
+    saved = tmp_path / "veridia-2026.json"
+    saved.write_text(lexgap.assess(pair[0]).to_json(), encoding="utf-8")
+    from_yaml = invoke(*pair, "--format", "json")
+    from_json = invoke(saved, pair[1], "--format", "json")
+    assert from_json.exit_code == 0, from_json.output
+    a, b = json.loads(from_yaml.stdout), json.loads(from_json.stdout)
+    assert a["improved"] == b["improved"] and a["closed"] == b["closed"]
+
+
+def test_diff_command_refusals(kb, pair, tmp_path):
+    other = write(tmp_path / "arcadia.yaml", kb, answers_data(kb, 8, name="Arcadia", code="XA"))
+    result = invoke(pair[0], other)
+    assert result.exit_code == 1 and "different" not in result.stdout and "Arcadia" in result.stderr
+    assert "Traceback" not in result.output
+    assert invoke(pair[0], other, "--force").exit_code == 0
+    result = invoke(*pair, "-o", pair[0])
+    assert result.exit_code == 1 and "never overwrites" in result.stderr
+    result = invoke(pair[0], tmp_path / "nope.yaml")
+    assert result.exit_code == 5 and "nope.yaml" in result.stderr
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("state: [\n", encoding="utf-8")
+    result = invoke(pair[0], broken)
+    assert result.exit_code == 3 and "broken.yaml:" in result.stderr
+    result = invoke(*pair, "--format", "pdf")
+    assert result.exit_code == 1 and "-o FILE.pdf" in result.stderr
+    result = invoke(*pair, "-o", tmp_path / "progress.docx")
+    assert result.exit_code == 3 and ".txt, .md, .html, .pdf or .json" in result.stderr
+
+
+def test_a_new_assessment_dated_before_the_old_one_is_pointed_out(pair):
+    result = invoke(pair[1], pair[0])
+    assert result.exit_code == 0
+    assert "dated before" in result.stdout
+
+
+@pytest.mark.skipif(len(example_files()) < 2, reason="the bundled examples are not there yet")
+def test_diff_on_the_bundled_examples():
+    import lexgap
+
+    files = example_files()
+    assessed = [(p, lexgap.assess(p)) for p in files]
+    result = invoke(files[0], files[0])
+    assert result.exit_code == 0 and "nothing has changed" in result.stdout
+    for (p, a), (q, b) in zip(assessed, assessed[1:]):
+        result = invoke(p, q)
+        if (a.state.code or a.state.name) == (b.state.code or b.state.name):
+            assert result.exit_code == 0, result.output
+        else:
+            assert result.exit_code == 1 and a.state.name in result.stderr
+            assert invoke(p, q, "--force").exit_code == 0

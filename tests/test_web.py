@@ -1,0 +1,739 @@
+"""Server-side tests of `lexgap serve` with Flask's test client: CSRF, Host/Origin checks, path traversal,
+upload limits, atomic saves with backups, answers round trip, show_if, live status, escaping, downloads."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+flask = pytest.importorskip("flask", reason="Flask is not installed (pip install 'flask>=3.1,<4')")
+
+from lexgap.engine.answers import load_answers
+from lexgap.web.app import MAX_REQUEST, MAX_YAML_UPLOAD, create_app
+from lexgap.web.storage import DataFolder, UnsafeName, is_safe_stem, make_stem
+
+TOKEN = re.compile(rb'name="csrf_token" value="([^"]+)"')
+CONDITIONAL = "treaty.opsc_report"      # show_if: treaty.opsc == "party"
+CONTROLLING = "treaty.opsc"
+
+
+@pytest.fixture()
+def app(tmp_path):
+    application = create_app(tmp_path / "data", pdf_in_worker=False, testing=True)
+    yield application
+    worker = application.extensions.get("lexgap_pdf")
+    if worker:
+        worker.close()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def data_dir(app) -> Path:
+    return app.extensions["lexgap"].folder.root
+
+
+def token(client, path: str = "/") -> str:
+    response = client.get(path)
+    match = TOKEN.search(response.data)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1).decode()
+
+
+def create(client, name: str = "Testland", **extra: str) -> str:
+    form = {"csrf_token": token(client), "state_name": name, "assessors": "Ministry of Justice",
+            "date": "2026-11-01", "status": "draft", "fictional": "yes", **extra}
+    response = client.post("/new", data=form)
+    assert response.status_code == 302, response.data[:2000]
+    return response.headers["Location"].split("/")[2]
+
+
+def save(client, stem: str, qid: str, value=None, *, as_json: bool = True, **texts: str):
+    form: dict = {"csrf_token": token(client, f"/a/{stem}/section/treaty"), "q": qid, "view": "section:treaty"}
+    if as_json:
+        form["only"] = qid
+    if value is not None:
+        form[f"v.{qid}"] = value
+    for key, text in texts.items():
+        form[f"{key[0]}.{qid}"] = text
+    headers = {"X-Requested-With": "lexgap", "Accept": "application/json"} if as_json else {}
+    return client.post(f"/a/{stem}/answers", data=form, headers=headers)
+
+
+def answers_on_disk(app, stem: str):
+    ws = app.extensions["lexgap"]
+    return load_answers(ws.folder.path(stem), ws.kb).data.answers
+
+
+def question_of_type(app, kind: str, conditional: bool = False):
+    kb = app.extensions["lexgap"].kb
+    return next(q for q in kb.questionnaire.questions if q.type == kind and (q.id in kb.show_if) == conditional)
+
+
+# --- pages and creation ------------------------------------------------------------------------------------
+
+def test_start_page_create_and_list(client, app, data_dir):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert b"There are no assessments" in page.data
+    stem = create(client, "Republic of Arcadia")
+    assert stem == "republic-of-arcadia-2026-11-01"
+    assert (data_dir / f"{stem}.yaml").is_file()
+    loaded = load_answers(data_dir / f"{stem}.yaml", app.extensions["lexgap"].kb).data
+    assert loaded.state.name == "Republic of Arcadia" and loaded.state.fictional
+    listing = client.get("/").data
+    assert b"Republic of Arcadia" in listing and f"{stem}.yaml".encode() in listing
+    # a second assessment of the same State and date gets its own file
+    assert create(client, "Republic of Arcadia") == f"{stem}-2"
+
+
+def test_create_refuses_incomplete_details_and_keeps_them(client, data_dir):
+    response = client.post("/new", data={"csrf_token": token(client), "state_name": "Veridia", "assessors": "",
+                                         "date": "not a date", "status": "draft"})
+    assert response.status_code == 422
+    assert b"Name at least one assessor" in response.data and b"Write the date as YYYY-MM-DD" in response.data
+    assert b'value="Veridia"' in response.data          # what was typed is still there
+    assert not list(data_dir.glob("*.yaml"))
+
+
+def test_questionnaire_lists_sections_in_printed_order_with_guidance(client, app):
+    stem = create(client)
+    page = client.get(f"/a/{stem}/section/treaty").data.decode()
+    kb = app.extensions["lexgap"].kb
+    numbers = re.findall(r'<span class="qnum">([^<]+)</span>', page)
+    assert numbers[:3] == ["T.1", "T.2", "T.3"]
+    assert numbers.index("T.9") < numbers.index("T.10")
+    assert kb.questions["treaty.crc"].guidance.split(".")[0] in page
+    assert "Instruments:" in page and "National provision cited" in page
+    assert '<label for="c.treaty.crc">' in page            # every field labelled
+    for section in kb.questionnaire.sections:
+        assert f"/a/{stem}/section/{section.id}" in page
+    assert client.get(f"/a/{stem}/paragraph/1").status_code == 200
+    assert client.get(f"/a/{stem}/paragraph/99").status_code == 404
+    assert client.get(f"/a/{stem}/section/nope").status_code == 404
+
+
+# --- CSRF, Host and Origin ---------------------------------------------------------------------------------
+
+def test_csrf_required_on_every_form(client, data_dir):
+    stem = create(client)
+    before = (data_dir / f"{stem}.yaml").read_bytes()
+    for path, form in [("/new", {"state_name": "X", "assessors": "Y", "date": "2026-01-01", "status": "draft"}),
+                       (f"/a/{stem}/details", {"state_name": "X", "assessors": "Y", "date": "2026-01-01",
+                                               "status": "draft"}),
+                       ("/upload", {})]:
+        assert client.post(path, data=form).status_code == 400
+        assert client.post(path, data={**form, "csrf_token": "forged"}).status_code == 400
+    # the answers form: JSON callers get an error, nothing is saved
+    response = client.post(f"/a/{stem}/answers", data={"q": CONTROLLING, "only": CONTROLLING,
+                                                       f"v.{CONTROLLING}": "party", "csrf_token": "x"},
+                           headers={"X-Requested-With": "lexgap"})
+    assert response.status_code == 400 and response.get_json()["ok"] is False
+    # a plain form post is shown again with what was typed, unsaved, and a fresh token
+    response = client.post(f"/a/{stem}/answers", data={"q": "treaty.crc", "v.treaty.crc": "party",
+                                                       "c.treaty.crc": "Typed citation", "view": "section:treaty"})
+    assert response.status_code == 400
+    assert b"Nothing was saved" in response.data and b'value="Typed citation"' in response.data
+    assert TOKEN.search(response.data)
+    assert (data_dir / f"{stem}.yaml").read_bytes() == before
+    assert list(data_dir.glob("*.yaml")) == [data_dir / f"{stem}.yaml"]
+
+
+def test_token_header_accepted(client, app):
+    stem = create(client)
+    tok = token(client)
+    response = client.post(f"/a/{stem}/answers", data={"q": CONTROLLING, "only": CONTROLLING,
+                                                       f"v.{CONTROLLING}": "party"},
+                           headers={"X-CSRF-Token": tok, "X-Requested-With": "lexgap"})
+    assert response.status_code == 200 and response.get_json()["saved"]
+
+
+def test_cross_origin_post_refused_even_with_token(client, data_dir):
+    tok = token(client)
+    response = client.post("/new", data={"csrf_token": tok, "state_name": "X", "assessors": "Y",
+                                         "date": "2026-01-01", "status": "draft"},
+                           headers={"Origin": "http://evil.example"})
+    assert response.status_code == 403
+    response = client.post("/new", data={"csrf_token": tok, "state_name": "X", "assessors": "Y",
+                                         "date": "2026-01-01", "status": "draft"}, headers={"Origin": "null"})
+    assert response.status_code == 403
+    assert not list(data_dir.glob("*.yaml"))
+
+
+def test_foreign_host_refused_dns_rebinding(client):
+    assert client.get("/", headers={"Host": "attacker.example"}).status_code == 400
+    assert client.get("/", headers={"Host": "attacker.example:8174"}).status_code == 400
+    for host in ("127.0.0.1:8174", "localhost", "[::1]:8174"):
+        assert client.get("/", headers={"Host": host}).status_code == 200
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+    cookie = response.headers.get("Set-Cookie", "")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_no_external_assets(client):
+    stem = create(client)
+    page = client.get(f"/a/{stem}/section/treaty").data.decode()
+    for url in re.findall(r'(?:src|href)="([^"]+)"', page):
+        assert not re.match(r"^(https?:)?//", url), url
+    assert "<style" not in page and " style=" not in page and "onclick" not in page
+    assert client.get("/static/lexgap.js").status_code == 200
+    assert client.get("/static/lexgap.css").status_code == 200
+
+
+# --- file names ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("stem", ["../etc/passwd", "..", ".", "a/b", "a\\b", "a.b", "", ".hidden", "x" * 101,
+                                  "nul\x00", "é", "-a"])
+def test_unsafe_stems_rejected(tmp_path, stem):
+    assert not is_safe_stem(stem)
+    with pytest.raises(UnsafeName):
+        DataFolder(tmp_path).path(stem)
+
+
+@pytest.mark.parametrize("path", ["/a/..%2f..%2fetc%2fpasswd/", "/a/../section/treaty", "/a/%2e%2e/section/treaty",
+                                  "/a/..%2fsecret/answers.yaml", "/a/nothing-here/answers.yaml",
+                                  "/a/a.b/report.html", "/a/.lexgap-web-secret/answers.yaml"])
+def test_path_traversal_urls_are_not_found(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_symlink_in_data_folder_is_not_followed(client, data_dir, tmp_path):
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("secret: 1\n")
+    (data_dir / "link.yaml").symlink_to(outside)
+    listing = client.get("/").data
+    assert b"link.yaml" in listing and b"Not listed" in listing  # named as left out, never opened
+    assert client.get("/a/link/answers.yaml").status_code == 404
+    assert client.get("/a/link/section/treaty").status_code == 404
+
+
+def test_uploaded_file_name_never_reaches_the_file_system(client, app, data_dir, tmp_path):
+    stem = create(client, "Veridia")
+    text = (data_dir / f"{stem}.yaml").read_bytes()
+    for evil in ["../../evil.yaml", "/etc/cron.d/x.yaml", "..\\..\\evil.yaml", "a/../../b.yaml"]:
+        response = client.post("/upload", data={"csrf_token": token(client), "file": (__import__("io").BytesIO(text),
+                                                                                      evil)})
+        assert response.status_code == 302
+    assert not (tmp_path / "evil.yaml").exists() and not (data_dir.parent / "evil.yaml").exists()
+    names = sorted(p.name for p in data_dir.glob("*.yaml"))
+    assert all(n.startswith("veridia-2026-11-01") for n in names) and len(names) == 5
+
+
+def test_make_stem():
+    assert make_stem("République de Veridia", "2026-11-01") == "republique-de-veridia-2026-11-01"
+    assert make_stem("../../etc", "x") == "etc-x"
+    assert make_stem("日本", "2026") == "assessment-2026"
+    assert is_safe_stem(make_stem("a" * 500, "2026-01-01"))
+
+
+# --- uploads --------------------------------------------------------------------------------------------------
+
+def upload(client, content: bytes, name: str):
+    import io
+
+    return client.post("/upload", data={"csrf_token": token(client), "file": (io.BytesIO(content), name)})
+
+
+def test_upload_valid_yaml_keeps_the_original_text(client, data_dir):
+    text = (b"# my comments\nschema_version: 1\nstate: {name: Upland, fictional: true}\n"
+            b"assessment: {date: 2026-10-01, assessors: [Me], status: draft, pack: res-74-174, "
+            b"pack_version: \"1.0.0\"}\nanswers:\n  treaty.opsc: party\n")
+    response = upload(client, text, "whatever.yml")
+    assert response.status_code == 302
+    assert (data_dir / "upland-2026-10-01.yaml").read_bytes() == text
+
+
+def test_upload_invalid_yaml_lists_problems_and_saves_nothing(client, data_dir):
+    text = (b"schema_version: 1\nstate: {name: Upland}\nassessment: {date: 2026-10-01, assessors: [Me], "
+            b"status: draft, pack: res-74-174, pack_version: \"1.0.0\"}\nanswers:\n  treaty.opsc: maybe\n"
+            b"  not.a_question: yes\n")
+    response = upload(client, text, "x.yaml")
+    assert response.status_code == 422
+    body = response.data.decode()
+    assert "line 5" in body and "not one of the options" in body and "unknown question id" in body
+    assert not list(data_dir.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("content,name,status,message", [
+    (b"\x00\x01binary", "x.yaml", 422, b"binary"),
+    (b"\xff\xfe not utf8", "x.yaml", 422, b"UTF-8"),
+    (b"a: &x 1\nb: *x\n", "x.yaml", 422, b"anchors and aliases"),
+    (b"hello", "x.txt", 422, b"Upload an answers file"),
+    (b"", "", 422, b"Choose a file"),
+])
+def test_upload_refusals(client, data_dir, content, name, status, message):
+    response = upload(client, content, name)
+    assert response.status_code == status and message in response.data
+    assert not list(data_dir.glob("*.yaml"))
+
+
+def test_upload_size_limits(client, data_dir):
+    big_yaml = b"# " + b"x" * (MAX_YAML_UPLOAD + 10) + b"\n"
+    response = upload(client, big_yaml, "big.yaml")
+    assert response.status_code == 413 and b"larger than" in response.data
+    huge = b"x" * (MAX_REQUEST + 1024)
+    response = upload(client, huge, "huge.yaml")
+    assert response.status_code == 413 and b"File too large" in response.data
+    assert not list(data_dir.glob("*.yaml"))
+
+
+def test_workbook_upload(client, data_dir):
+    import importlib.util
+
+    response = upload(client, b"PK\x03\x04 not really a zip", "filled.xlsx")
+    assert response.status_code == 422
+    if importlib.util.find_spec("lexgap.workbook") is None:
+        assert b"cannot be read by this version" in response.data
+    else:
+        assert b"not an Excel workbook" in response.data
+    assert not list(data_dir.glob("*.yaml"))
+
+
+def test_workbook_zip_bomb_refused(client, data_dir):
+    import importlib.util
+    import io
+    import zipfile
+
+    if importlib.util.find_spec("lexgap.workbook") is None:
+        pytest.skip("lexgap.workbook is not there yet: workbook uploads are refused outright")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * (60 * 1024 * 1024))
+    response = upload(client, buffer.getvalue(), "bomb.xlsx")
+    assert response.status_code == 422 and b"50 MB" in response.data
+
+
+# --- answering ------------------------------------------------------------------------------------------------
+
+def test_answer_saves_atomically_with_backup(client, app, data_dir):
+    stem = create(client)
+    path = data_dir / f"{stem}.yaml"
+    first = path.read_bytes()
+    response = save(client, stem, CONTROLLING, "party", citation="Act 12 of 2003, s. 4")
+    data = response.get_json()
+    assert response.status_code == 200 and data["ok"] and data["saved"]
+    assert answers_on_disk(app, stem)[CONTROLLING].value == "party"
+    assert answers_on_disk(app, stem)[CONTROLLING].citation == "Act 12 of 2003, s. 4"
+    backups = app.extensions["lexgap"].folder.backups(stem)
+    assert len(backups) == 1 and backups[0].read_bytes() == first
+    second = path.read_bytes()
+    save(client, stem, "treaty.crc", "party")
+    backups = app.extensions["lexgap"].folder.backups(stem)
+    assert len(backups) == 2 and backups[0].read_bytes() == second
+    assert not [p for p in data_dir.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_backups_are_pruned(tmp_path):
+    folder = DataFolder(tmp_path, keep_backups=3)
+    for i in range(6):
+        folder.write("x", f"version {i}\n".encode())
+    kept = folder.backups("x")
+    assert [p.read_text() for p in kept] == ["version 4\n", "version 3\n", "version 2\n"]
+    assert (tmp_path / "x.yaml").read_text() == "version 5\n"
+
+
+def test_failed_write_keeps_old_file_and_typed_input(client, app, data_dir, monkeypatch):
+    stem = create(client)
+    path = data_dir / f"{stem}.yaml"
+    before = path.read_bytes()
+    tok = token(client, f"/a/{stem}/section/treaty")
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    response = client.post(f"/a/{stem}/answers", data={"csrf_token": tok, "q": "treaty.crc", "view": "section:treaty",
+                                                       "v.treaty.crc": "party", "n.treaty.crc": "Typed note"})
+    monkeypatch.undo()
+    assert response.status_code == 500
+    assert b"Nothing was saved" in response.data and b"Typed note" in response.data
+    assert path.read_bytes() == before
+    assert not [p for p in data_dir.rglob("*.tmp")]
+    # and the app is not confused afterwards: the next save works
+    assert save(client, stem, "treaty.crc", "party").get_json()["saved"]
+    assert answers_on_disk(app, stem)["treaty.crc"].value == "party"
+
+
+def test_invalid_answer_is_refused_and_shown_again(client, app):
+    stem = create(client)
+    number = question_of_type(app, "number")
+    section = number.section
+    tok = token(client, f"/a/{stem}/section/{section}")
+    response = client.post(f"/a/{stem}/answers", data={"csrf_token": tok, "q": number.id,
+                                                       "view": f"section:{section}",
+                                                       f"v.{number.id}": "eighteen", f"n.{number.id}": "kept note"})
+    assert response.status_code == 422
+    body = response.data.decode()
+    assert 'value="eighteen"' in body and "kept note" in body and "Write a number" in body
+    assert number.id not in answers_on_disk(app, stem)
+    data = save(client, stem, number.id, "abc").get_json()
+    assert not data["ok"] and "number" in data["errors"][number.id]
+
+
+def test_every_question_type_round_trips(client, app):
+    stem = create(client)
+    kb = app.extensions["lexgap"].kb
+    cases = []
+    for kind in ("yes_no", "single_choice", "multiple_choice", "number"):
+        q = question_of_type(app, kind)
+        if kind == "yes_no":
+            cases.append((q, "partial", "partial"))
+        elif kind == "single_choice":
+            cases.append((q, q.options[-1].value, q.options[-1].value))
+        elif kind == "multiple_choice":
+            cases.append((q, [q.options[1].value, q.options[0].value], [q.options[0].value, q.options[1].value]))
+        else:
+            low = int(q.minimum or 0)
+            cases.append((q, str(low + 1), low + 1))
+    for q, posted, expected in cases:
+        response = save(client, stem, q.id, posted, note="line one\nline two: with 'quotes' & <b>")
+        assert response.get_json()["ok"], response.get_json()
+        answer = answers_on_disk(app, stem)[q.id]
+        assert answer.value == expected
+        assert answer.note == "line one\nline two: with 'quotes' & <b>"
+    multi = question_of_type(app, "multiple_choice")
+    assert save(client, stem, multi.id, "__none__").get_json()["ok"]
+    assert answers_on_disk(app, stem)[multi.id].value == []
+    assert save(client, stem, multi.id, "unknown").get_json()["ok"]
+    assert answers_on_disk(app, stem)[multi.id].value == "unknown"
+    # 'unknown' with an option ticked is contradictory and refused
+    tok = token(client)
+    response = client.post(f"/a/{stem}/answers", data={"csrf_token": tok, "q": multi.id, "only": multi.id,
+                                                       f"v.{multi.id}": ["unknown", multi.options[0].value]},
+                           headers={"X-Requested-With": "lexgap"})
+    assert multi.id in response.get_json()["errors"]
+    assert kb.questions[multi.id]
+
+
+def test_clearing_fields_and_retracting(client, app):
+    stem = create(client)
+    save(client, stem, "treaty.crc", "party", citation="Act 1", note="N", source="S")
+    response = save(client, stem, "treaty.crc", "party", citation="", note="N", source="")
+    assert response.get_json()["saved"]
+    answer = answers_on_disk(app, stem)["treaty.crc"]
+    assert (answer.citation, answer.note, answer.source) == (None, "N", None)
+    # no value, but a note: the note is kept (value null)
+    save(client, stem, "treaty.crc", "", note="still checking")
+    answer = answers_on_disk(app, stem)["treaty.crc"]
+    assert answer.value is None and answer.note == "still checking"
+    # nothing at all: the answer is withdrawn
+    save(client, stem, "treaty.crc", "")
+    assert "treaty.crc" not in answers_on_disk(app, stem)
+
+
+def test_show_if_questions_appear_and_disappear(client, app):
+    stem = create(client)
+    page = client.get(f"/a/{stem}/section/treaty").data.decode()
+    block = re.search(rf'<div class="question[^"]*" id="q-{re.escape(CONDITIONAL)}"[^>]*>\s*<fieldset[^>]*>', page)
+    assert block and " hidden" in block.group(0) and "disabled" in block.group(0)
+    data = save(client, stem, CONTROLLING, "party").get_json()
+    assert data["states"][CONDITIONAL] == "shown"
+    page = client.get(f"/a/{stem}/section/treaty").data.decode()
+    block = re.search(rf'<div class="question[^"]*" id="q-{re.escape(CONDITIONAL)}"[^>]*>\s*<fieldset[^>]*>', page)
+    assert " hidden" not in block.group(0) and "disabled" not in block.group(0)
+    # answered, then ruled out: kept in the file, marked as set aside, not hidden
+    save(client, stem, CONDITIONAL, "yes")
+    data = save(client, stem, CONTROLLING, "not_party").get_json()
+    assert data["states"][CONDITIONAL] == "set_aside"
+    assert answers_on_disk(app, stem)[CONDITIONAL].value == "yes"
+    assert "set aside" in data["status_html"].lower()
+    # unanswered and ruled out: hidden again
+    save(client, stem, CONDITIONAL, "")
+    assert save(client, stem, CONTROLLING, "not_party").get_json()["states"][CONDITIONAL] == "hidden"
+
+
+def test_plain_form_post_without_javascript(client, app):
+    stem = create(client)
+    tok = token(client, f"/a/{stem}/section/treaty")
+    form = {"csrf_token": tok, "view": "section:treaty", "q": ["treaty.crc", CONTROLLING],
+            "v.treaty.crc": "party", f"v.{CONTROLLING}": "party", "save": CONTROLLING}
+    response = client.post(f"/a/{stem}/answers", data=form)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/a/{stem}/section/treaty#q-{CONTROLLING}")
+    page = client.get(response.headers["Location"].split("#")[0]).data.decode()
+    assert "Saved." in page
+    assert re.search(r'id="v\.treaty\.crc--party" name="v\.treaty\.crc" value="party" checked', page)
+    block = re.search(rf'id="q-{re.escape(CONDITIONAL)}"[^>]*>', page).group(0)
+    assert "hidden" not in block
+    # "save and continue" goes to the next section
+    form = {"csrf_token": tok, "view": "section:treaty", "q": ["treaty.crc"], "v.treaty.crc": "party",
+            "go": "section:definitions"}
+    response = client.post(f"/a/{stem}/answers", data=form)
+    assert response.headers["Location"].endswith(f"/a/{stem}/section/definitions")
+
+
+def test_live_status_changes_with_answers(client, app):
+    stem = create(client)
+    page = client.get(f"/a/{stem}/section/treaty").data.decode()
+    row = re.search(r'<tr id="status-p17"[^>]*data-level="([a-z_]+)"', page)
+    assert row.group(1) == "insufficient_information"
+    save(client, stem, "treaty.untoc", "party")
+    data = save(client, stem, "treaty.tip", "party").get_json()
+    level = re.search(r'<tr id="status-p17"[^>]*data-level="([a-z_]+)"', data["status_html"]).group(1)
+    assert level != "insufficient_information"
+    assert "Paragraph 17" in data["announce"]
+    assert data["counts"]["treaty"].startswith("2 of ")
+
+
+def test_everything_is_escaped(client, app, data_dir):
+    evil = '<script>alert("x")</script>'
+    stem = create(client, evil, region="<img src=x onerror=alert(1)>")
+    page = client.get(f"/a/{stem}/section/treaty").data.decode()
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+    assert "<img src=x" not in page
+    save(client, stem, "treaty.crc", "party", note='"><script>alert(2)</script>', citation="</textarea><b>x")
+    page = client.get(f"/a/{stem}/section/treaty").data.decode()
+    assert "<script>alert(2)" not in page and "</textarea><b>" not in page
+    listing = client.get("/").data.decode()
+    assert "<script>alert" not in listing
+    html = client.get(f"/a/{stem}/report.html").data.decode()
+    assert "<script>alert" not in html
+
+
+def test_templates_all_autoescape(app):
+    env = app.jinja_env
+    for name in env.list_templates():
+        if name.startswith("web/"):
+            assert env.get_template(name).render is not None
+            assert app.select_jinja_autoescape(name) is True
+
+
+def test_details_edit(client, app):
+    stem = create(client)
+    save(client, stem, "treaty.crc", "party")
+    tok = token(client, f"/a/{stem}/details")
+    response = client.post(f"/a/{stem}/details", data={"csrf_token": tok, "state_name": "Testland (revised)",
+                                                       "assessors": "A\nB", "date": "2026-11-02", "status": "final",
+                                                       "sources": "Penal Code"})
+    assert response.status_code == 302
+    data = load_answers(app.extensions["lexgap"].folder.path(stem), app.extensions["lexgap"].kb).data
+    assert data.state.name == "Testland (revised)" and data.assessment.assessors == ["A", "B"]
+    assert data.assessment.status == "final" and data.answers["treaty.crc"].value == "party"
+
+
+def test_file_changed_outside_the_app_is_reloaded(client, app, data_dir):
+    stem = create(client)
+    save(client, stem, "treaty.crc", "party")
+    path = data_dir / f"{stem}.yaml"
+    path.write_text(path.read_text().replace("party", "signatory"))
+    page = client.get(f"/a/{stem}/section/treaty").data.decode()
+    assert re.search(r'value="signatory" checked', page)
+
+
+def test_broken_file_in_folder_is_listed_with_its_problem(client, data_dir):
+    (data_dir / "broken.yaml").write_text("state: [\n")
+    listing = client.get("/").data.decode()
+    assert "broken.yaml" in listing and "cannot be opened" in listing
+    response = client.get("/a/broken/section/treaty")
+    assert response.status_code == 422 and "line" in response.data.decode()
+
+
+def test_concurrent_saves_lose_nothing(app):
+    client_a, client_b = app.test_client(), app.test_client()
+    stem = create(client_a)
+    ids = [q.id for q in app.extensions["lexgap"].kb.questionnaire.questions
+           if q.type == "yes_no" and q.id not in app.extensions["lexgap"].kb.show_if][:10]
+    errors = []
+
+    def work(client, qids):
+        try:
+            for qid in qids:
+                assert save(client, stem, qid, "yes").get_json()["ok"]
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(client_a, ids[::2])),
+               threading.Thread(target=work, args=(client_b, ids[1::2]))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    on_disk = answers_on_disk(app, stem)
+    assert all(on_disk[q].value == "yes" for q in ids)
+
+
+# --- downloads ---------------------------------------------------------------------------------------------------
+
+def test_download_answers_and_html_report(client, data_dir):
+    stem = create(client)
+    save(client, stem, "treaty.crc", "party")
+    response = client.get(f"/a/{stem}/answers.yaml")
+    assert response.status_code == 200 and response.data == (data_dir / f"{stem}.yaml").read_bytes()
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{stem}.yaml"'
+    response = client.get(f"/a/{stem}/report.html")
+    assert response.status_code == 200 and b"Testland" in response.data
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{stem}-report.html"'
+
+
+def test_pdf_report_in_worker_process(tmp_path):
+    app = create_app(tmp_path / "data", pdf_in_worker=True, pdf_timeout=180, testing=True)
+    try:
+        client = app.test_client()
+        stem = create(client)
+        save(client, stem, "treaty.crc", "party")
+        response = client.get(f"/a/{stem}/report.pdf")
+        assert response.status_code == 200, response.data[:500]
+        assert response.data.startswith(b"%PDF-")
+        assert response.headers["Content-Disposition"] == f'attachment; filename="{stem}-report.pdf"'
+    finally:
+        app.extensions["lexgap_pdf"].close()
+
+
+def test_pdf_timeout_gives_a_plain_message(tmp_path):
+    app = create_app(tmp_path / "data", pdf_in_worker=True, pdf_timeout=0.01, testing=True)
+    try:
+        client = app.test_client()
+        stem = create(client)
+        response = client.get(f"/a/{stem}/report.pdf")
+        assert response.status_code == 504 and b"took too long" in response.data
+    finally:
+        app.extensions["lexgap_pdf"].close()
+
+
+# --- the command ---------------------------------------------------------------------------------------------
+
+def test_command_module_does_not_import_flask():
+    code = "import sys, lexgap.web.command; print(json.dumps(['flask' in sys.modules, 'lexgap.engine.knowledge' in sys.modules]))"
+    out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == [False, False]
+
+
+def test_serve_warns_on_non_loopback_address(tmp_path, monkeypatch):
+    import werkzeug.serving
+    from click.testing import CliRunner
+
+    from lexgap.web.command import serve
+
+    class FakeServer:
+        server_port = 8174
+
+        def serve_forever(self):
+            raise KeyboardInterrupt
+
+        def server_close(self):
+            pass
+
+    seen = {}
+
+    def fake_make_server(host, port, app, threaded):
+        seen.update(host=host, port=port, threaded=threaded, app=app)
+        return FakeServer()
+
+    monkeypatch.setattr(werkzeug.serving, "make_server", fake_make_server)
+    runner = CliRunner()
+    result = runner.invoke(serve, ["--data", str(tmp_path / "d"), "--host", "0.0.0.0", "--port", "8174"])
+    assert result.exit_code == 0, result.output
+    assert "WARNING" in result.stderr and "no login" in result.stderr
+    assert seen["host"] == "0.0.0.0" and seen["threaded"]
+    result = runner.invoke(serve, ["--data", str(tmp_path / "d")])
+    assert result.exit_code == 0 and "WARNING" not in result.stderr
+    assert "http://127.0.0.1:8174/" in result.stdout
+    assert seen["host"] == "127.0.0.1"
+
+
+def test_serve_reports_a_busy_port(tmp_path):
+    import socket
+
+    from click.testing import CliRunner
+
+    from lexgap.web.command import serve
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(serve, ["--data", str(tmp_path / "d"), "--port", str(port)])
+    assert result.exit_code == 1 and "--port 0 for any free port" in result.stderr
+
+
+def test_workbook_round_trip_through_upload(client, app, data_dir):
+    workbook = pytest.importorskip("lexgap.workbook", reason="lexgap.workbook is not there yet")
+    import io
+
+    stem = create(client, "Workbookland")
+    save(client, stem, "treaty.crc", "party", citation="Act 1 of 1990")
+    save(client, stem, CONTROLLING, "party")
+    response = client.get(f"/a/{stem}/questionnaire.xlsx")
+    assert response.status_code == 200 and response.data[:2] == b"PK"
+    blank = client.get("/questionnaire.xlsx")
+    assert blank.status_code == 200 and blank.data[:2] == b"PK"
+    response = client.post("/upload", data={"csrf_token": token(client),
+                                            "file": (io.BytesIO(response.data), "filled.xlsx")})
+    assert response.status_code == 302, response.data[:3000]
+    new_stem = response.headers["Location"].split("/")[2]
+    assert new_stem == f"{stem}-2"
+    assert answers_on_disk(app, new_stem) == answers_on_disk(app, stem)
+    assert workbook  # the module is the one the app used
+
+
+def test_copy_a_bundled_example(tmp_path):
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    text = (b"schema_version: 1\nstate: {name: Arcadia, fictional: true}\nassessment: {date: 2026-10-01, "
+            b"assessors: [Me], status: draft, pack: res-74-174, pack_version: \"1.0.0\"}\nanswers:\n"
+            b"  treaty.crc: party\n")
+    (examples / "arcadia.yaml").write_bytes(text)
+    app = create_app(tmp_path / "data", pdf_in_worker=False, testing=True, examples_dir=examples)
+    client = app.test_client()
+    assert b"Copy the example" in client.get("/").data
+    response = client.post("/example", data={"csrf_token": token(client), "example": "arcadia"})
+    assert response.status_code == 302
+    assert (tmp_path / "data" / "arcadia-2026-10-01.yaml").read_bytes() == text
+    for bad in ["../arcadia", "arcadia.yaml", "/etc/passwd", "missing"]:
+        assert client.post("/example", data={"csrf_token": token(client), "example": bad}).status_code == 404
+
+
+def test_secret_key_file_is_private_and_kept(tmp_path):
+    folder = DataFolder(tmp_path)
+    key = folder.secret_key()
+    assert (tmp_path / ".lexgap-web-secret").stat().st_mode & 0o777 == 0o600
+    assert DataFolder(tmp_path).secret_key() == key and len(key) >= 32
+
+
+def test_serve_runs_and_stops_cleanly(tmp_path):
+    import signal
+    import time
+    import urllib.request
+
+    code = ("from lexgap.web.command import serve; "
+            f"serve(['--data', {str(tmp_path / 'd')!r}, '--port', '0'], standalone_mode=True)")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert match, line + proc.stderr.read()
+        deadline = time.time() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(match.group(0), timeout=5) as response:
+                    assert response.status == 200 and b"Self-assessments" in response.read()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.2)
+        proc.send_signal(signal.SIGTERM)
+        out, _err = proc.communicate(timeout=20)
+        assert proc.returncode == 0 and "Stopped" in out
+        assert (tmp_path / "d" / ".lexgap-web-secret").is_file()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()

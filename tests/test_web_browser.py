@@ -1,0 +1,254 @@
+"""`lexgap serve` in a real headless Chromium, driven by Playwright.
+
+Needs Debian's `chromium` package (/usr/bin/chromium, or set LEXGAP_CHROMIUM) and the `playwright` Python
+package; Playwright's own browser download is never used. Without either, these tests are skipped with the
+reason, unless LEXGAP_REQUIRE_BROWSER=1 is set (CI sets it), in which case they fail.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("LEXGAP_CHROMIUM", "/usr/bin/chromium")
+REQUIRED = os.environ.get("LEXGAP_REQUIRE_BROWSER") == "1"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage"]
+
+
+def _missing() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the Python package 'playwright' is not installed (pip install 'playwright>=1.49,<2')"
+    try:
+        import flask  # noqa: F401
+    except ImportError:
+        return "Flask is not installed (pip install 'flask>=3.1,<4')"
+    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium, or set LEXGAP_CHROMIUM)"
+    return None
+
+
+_REASON = _missing()
+if _REASON and REQUIRED:
+    raise RuntimeError(f"browser tests required (LEXGAP_REQUIRE_BROWSER=1) but {_REASON}")
+pytestmark = pytest.mark.skipif(_REASON is not None, reason=_REASON or "")
+
+
+def expect(locator):  # playwright's assertion helper, imported only when playwright is there
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+def esc(qid: str) -> str:
+    """A CSS id selector for ids with dots."""
+    return "#" + qid.replace(".", "\\.")
+
+
+@pytest.fixture()
+def server(tmp_path):
+    from werkzeug.serving import make_server
+
+    from lexgap.web.app import create_app
+
+    app = create_app(tmp_path / "data", pdf_in_worker=True, pdf_timeout=180)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}", app
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        app.extensions["lexgap_pdf"].close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    pg = context.new_page()
+    pg.set_default_timeout(20_000)
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield pg
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def create_assessment(page, base: str, name: str = "Testland") -> None:
+    page.goto(base + "/")
+    page.get_by_label("Name of the State").fill(name)
+    page.get_by_label("Assessors").fill("Ministry of Justice")
+    page.get_by_label("This is a fictional State").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create the assessment").click()
+    assert "/section/treaty" in page.url
+
+
+def row_text(page, number: int) -> str:
+    return page.locator(f"#status-p{number}").inner_text()
+
+
+def wait_saved(page, qid: str) -> None:
+    page.wait_for_selector(f"{esc('m-' + qid)}.saved")
+
+
+def test_from_empty_folder_to_pdf(page, server, tmp_path):
+    base, app = server
+    create_assessment(page, base)
+    conditional = page.locator(esc("q-treaty.opsc_report"))
+    assert conditional.is_hidden()
+    before = row_text(page, 17)
+    assert "Insufficient information" in before
+
+    # answer two questions: paragraph 17's status changes beside the form
+    page.get_by_role("group", name=re.compile("T.6")).get_by_label(re.compile(r"^Party")).check()
+    wait_saved(page, "treaty.untoc")
+    page.get_by_role("group", name=re.compile("T.7")).get_by_label(re.compile(r"^Party")).check()
+    wait_saved(page, "treaty.tip")
+    page.wait_for_function("document.querySelector('#status-p17').dataset.level !== 'insufficient_information'")
+    after = row_text(page, 17)
+    assert after != before and "Insufficient information" not in after
+
+    # a conditional question appears when its condition holds
+    opsc = page.get_by_role("group", name=re.compile(r"T\.2 "))
+    opsc.get_by_label(re.compile(r"^Party")).check()
+    conditional.wait_for(state="visible")
+    assert conditional.get_attribute("data-state") == "shown"
+    conditional.get_by_label("Yes").check()
+    wait_saved(page, "treaty.opsc_report")
+    citation = page.locator(esc("c.treaty.opsc"))
+    citation.fill("Act No. 12 of 2003, section 4")
+    expect(page.locator(esc("m-treaty.opsc"))).to_have_text(re.compile(r"^Saved"))
+
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(tmp_path / "lexgap-web.png"))
+    if os.environ.get("LEXGAP_SCREENSHOT"):
+        shutil.copy(tmp_path / "lexgap-web.png", os.environ["LEXGAP_SCREENSHOT"])
+
+    # reload: everything is still there
+    page.reload()
+    assert page.locator(esc("v.treaty.untoc--party")).is_checked()
+    assert page.locator(esc("v.treaty.opsc--party")).is_checked()
+    assert page.locator(esc("v.treaty.opsc_report--yes")).is_checked()
+    assert page.locator(esc("c.treaty.opsc")).input_value() == "Act No. 12 of 2003, section 4"
+    assert page.locator(esc("q-treaty.opsc_report")).is_visible()
+    assert row_text(page, 17) == after
+
+    # the answers file on disk has them too
+    from lexgap.engine.answers import load_answers
+
+    ws = app.extensions["lexgap"]
+    stem = page.url.split("/a/")[1].split("/")[0]
+    saved = load_answers(ws.folder.path(stem), ws.kb).data.answers
+    assert saved["treaty.opsc"].citation == "Act No. 12 of 2003, section 4"
+    assert saved["treaty.opsc_report"].value == "yes"
+
+    # the PDF report, one click away
+    with page.expect_download(timeout=180_000) as download_info:
+        page.get_by_role("link", name="Download the PDF report").click()
+    download = download_info.value
+    pdf = Path(download.path()).read_bytes()
+    assert pdf.startswith(b"%PDF-") and download.suggested_filename == f"{stem}-report.pdf"
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download the answers file").click()
+    assert Path(download_info.value.path()).read_bytes() == ws.folder.path(stem).read_bytes()
+
+
+def test_works_without_javascript(browser, server):
+    base, _app = server
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    try:
+        create_assessment(page, base, "Nojsland")
+        assert page.locator(esc("q-treaty.opsc_report")).is_hidden()
+        before = row_text(page, 3)
+        page.get_by_role("group", name=re.compile(r"T\.2 ")).get_by_label(re.compile(r"^Party")).check()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save answers", exact=True).last.click()
+        assert page.locator(esc("q-treaty.opsc_report")).is_visible()
+        assert page.locator(esc("v.treaty.opsc--party")).is_checked()
+        assert row_text(page, 3) != before
+        assert "Saved." in page.locator(".flash-area").inner_text()
+        # a wrong number is refused, shown again as typed, with the reason beside it
+        page.goto(page.url.split("/section/")[0] + "/section/definitions")
+        number = page.locator("input[inputmode=decimal]").first
+        number.fill("eighteen")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save answers", exact=True).last.click()
+        assert page.locator("input[inputmode=decimal]").first.input_value() == "eighteen"
+        assert "Write a number" in page.locator(".has-error .field-error").first.inner_text()
+    finally:
+        context.close()
+
+
+def test_keyboard_only_and_labels(page, server):
+    base, _app = server
+    page.goto(base + "/")
+
+    def tab_to(selector: str, limit: int = 80) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+                return
+        raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+    tab_to("#state_name")
+    page.keyboard.type("Keyland")
+    tab_to("#assessors")
+    page.keyboard.type("Legislative department")
+    tab_to("button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/section/treaty" in page.url
+    # answer T.1 with the keyboard alone: arrow keys move through a radio group
+    tab_to("input[name='v.treaty.crc']")
+    page.keyboard.press("ArrowDown")
+    wait_saved(page, "treaty.crc")
+    assert page.locator("input[name='v.treaty.crc']:checked").count() == 1
+    # every visible field has a label; the status says its level in words, not only by colour
+    unlabelled = page.evaluate("""() => Array.from(document.querySelectorAll('input, select, textarea'))
+        .filter(el => el.type !== 'hidden' && !el.closest('[hidden]'))
+        .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+        .map(el => el.name || el.id)""")
+    assert unlabelled == []
+    levels = page.locator(".status-table .level-label").all_inner_texts()
+    assert len(levels) == 21 and all(text.strip() for text in levels)
+
+
+def test_multiple_choice_exclusive_options(page, server):
+    base, app = server
+    create_assessment(page, base, "Choiceland")
+    ws = app.extensions["lexgap"]
+    q = next(q for q in ws.questions if q.type == "multiple_choice" and q.id not in ws.kb.show_if)
+    page.goto(page.url.split("/section/")[0] + f"/section/{q.section}")
+    first = page.locator(esc(f"v.{q.id}--{q.options[0].value}"))
+    none = page.locator(esc(f"v.{q.id}--none"))
+    first.check()
+    wait_saved(page, q.id)
+    none.check()
+    assert not first.is_checked()
+    expect(page.locator(esc("m-" + q.id))).to_have_text(re.compile(r"^Saved"))
+    from lexgap.engine.answers import load_answers
+
+    stem = page.url.split("/a/")[1].split("/")[0]
+    assert load_answers(ws.folder.path(stem), ws.kb).data.answers[q.id].value == []

@@ -533,10 +533,44 @@ class _Checker:
     def check_packages(self) -> None:
         doc = self.packages_doc
         self.unique(doc, self.kb.packages, ("packages",), "package")
+        owner: dict[str, str] = {}
         for i, pkg in enumerate(self.kb.packages):
             for j, cid in enumerate(pkg.criteria):
                 if cid not in self.kb.criteria:
                     self.add(doc, ("packages", i, "criteria", j), f"no such criterion '{cid}'", "correct the id")
+                elif cid in owner:
+                    self.add(doc, ("packages", i, "criteria", j),
+                             f"criterion {cid} is already in package {owner[cid]}",
+                             "a criterion belongs to one reform package at most; remove it from one of them")
+                else:
+                    owner[cid] = pkg.id
+        self.check_package_order(owner)
+
+    def check_package_order(self, owner: dict[str, str]) -> None:
+        """Packages are reformed in the order of their criteria's dependencies, so those must not loop."""
+        after: dict[str, set[str]] = {p.id: set() for p in self.kb.packages}
+        for cid, pid in owner.items():
+            for dep in self.kb.criteria[cid].recommendation.depends_on:
+                if owner.get(dep) not in (None, pid):
+                    after[pid].add(owner[dep])
+        state: dict[str, int] = {}
+
+        def visit(pid: str, path: list[str]) -> None:
+            state[pid] = 1
+            for nxt in sorted(after[pid]):
+                if state.get(nxt) == 1:
+                    cycle = " -> ".join(path[path.index(nxt):] + [nxt]) if nxt in path else f"{pid} -> {nxt}"
+                    i = next(k for k, p in enumerate(self.kb.packages) if p.id == pid)
+                    self.add(self.packages_doc, ("packages", i, "criteria"),
+                             f"reform packages depend on each other in a loop: {cycle}",
+                             "move the criterion that closes the loop to another package, or out of packages")
+                elif nxt not in state:
+                    visit(nxt, path + [nxt])
+            state[pid] = 2
+
+        for pid in sorted(after):
+            if pid not in state:
+                visit(pid, [pid])
 
     def check_unread_questions(self) -> None:
         if self.draft:

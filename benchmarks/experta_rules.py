@@ -2,8 +2,8 @@
 
 The translation is generated from the pack with the same DNF (lexgap.engine.conditions.dnf) and the same
 rule structure as the CLIPS compiler (lexgap/engine/compile.py): one experta rule per CLIPS defrule, with
-the same name, the same patterns and the same facts asserted (finding, concept, binding, because, warning,
-gap, blocks, package-open). `check_same_rules` compares the rule names with those of the CLIPS
+the same name, the same patterns and the same facts asserted (finding, concept, binding, warning, gap,
+blocks, package-open). `check_same_rules` compares the rule names with those of the CLIPS
 environment, so a change in compile.py that this file does not follow is noticed instead of benchmarked.
 
 How each CLIPS construct is rendered:
@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lexgap.engine import conditions as cond
-from lexgap.engine.compile import UNKNOWN_SALIENCE, _product, _support  # the CLIPS compiler's own helpers
+from lexgap.engine.compile import UNKNOWN_SALIENCE, _product  # the CLIPS compiler's own helpers
 from lexgap.engine.knowledge import KnowledgeBase
 
 _ABC_ALIASES = ("Mapping", "MutableMapping", "Sequence", "MutableSequence", "Iterable", "Iterator",
@@ -91,12 +91,9 @@ class Spec:
 
 def _rule(module: str, name: str, literals: tuple, asserts: list[tuple[str, dict]], subject: str,
           salience: int = 0, extra: tuple = ()) -> Spec:
-    """Mirror of compile._defrule: literal patterns, extra `not` patterns, the fact, and a because fact."""
-    questions, concepts, findings = _support(literals)
+    """Mirror of compile._defrule: literal patterns, extra `not` patterns, the fact asserted."""
     lhs = tuple(("lit", lit) for lit in literals) + tuple(extra)
-    because = ("because", {"subject": subject, "rule": name, "questions": tuple(questions),
-                           "concepts": tuple(concepts), "findings": tuple(findings)})
-    return Spec(module, name, salience, lhs or (("never",),), tuple(asserts) + (because,))
+    return Spec(module, name, salience, lhs or (("never",),), tuple(asserts))
 
 
 def _absent(conjunctions: list) -> tuple:
@@ -210,7 +207,7 @@ def rule_specs(kb: KnowledgeBase) -> list[Spec]:
         for value, word in ((True, "TRUE"), (False, "FALSE")):
             for k, conj in enumerate(cond.dnf(node, value), 1):
                 name = f"{concept_id}-{'holds' if value else 'fails'}-{k}"
-                specs.append(_rule("CONCEPTS", name, conj, [("concept", {"id": concept_id, "value": word})],
+                specs.append(_rule("CONCEPTS", name, conj, [("concept", {"id": concept_id, "value": word, "rule": name})],
                                    concept_id))
     criteria = kb.criteria
     for cid, crit in criteria.items():
@@ -266,7 +263,7 @@ class EngineSet:
 
         self.classes = {t: fact_class(cls) for t, cls in (
             ("answer", "Answer"), ("concept", "Concept"), ("finding", "Finding"), ("binding", "Binding"),
-            ("because", "Because"), ("warning", "WarningFact"), ("gap", "Gap"), ("depends", "Depends"),
+            ("warning", "WarningFact"), ("gap", "Gap"), ("depends", "Depends"),
             ("blocks", "Blocks"), ("package-member", "PackageMember"), ("package-open", "PackageOpen"))}
         self.specs = rule_specs(kb)
         self.engine_class = self._engine_class()

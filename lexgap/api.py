@@ -1,6 +1,7 @@
 """The library API that the CLI, a notebook or a web app call."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from .engine.answers import Answers, check_value, load_answers
@@ -21,28 +22,43 @@ def _inputs(answers: Answers | str | Path, pack: str | Path | None) -> tuple[Kno
 
 def assess(answers: Answers | str | Path, pack: str | Path | None = None) -> Assessment:
     """Assess one State's answers (a path or loaded Answers) against a rule pack (default: bundled)."""
-    return Session(answers, pack).assessment
+    kb, answers = _inputs(answers, pack)
+    runner = _reusable_runner(kb)
+    runner.reset()
+    return Session(answers, pack, _runner=runner).assessment
+
+
+_LOCAL = threading.local()
+
+
+def _reusable_runner(kb: KnowledgeBase) -> Runner:
+    """One CLIPS environment per thread and pack, reset between one-off assessments (building a new
+    environment costs more than the whole inference)."""
+    runners = _LOCAL.__dict__.setdefault("runners", {})
+    if kb.content_hash not in runners:
+        runners[kb.content_hash] = Runner(kb)
+    return runners[kb.content_hash]
 
 
 class Session:
     """A live assessment: change answers one at a time; CLIPS truth maintenance retracts whatever rested
     on an answer that changed, so the current assessment is always consistent with the current answers."""
 
-    def __init__(self, answers: Answers | str | Path, pack: str | Path | None = None):
+    def __init__(self, answers: Answers | str | Path, pack: str | Path | None = None, *,
+                 _runner: Runner | None = None):
         self.kb, self.answers = _inputs(answers, pack)
-        self._runner = Runner(self.kb)
+        self._runner = _runner or Runner(self.kb)
         self._asserted: dict[str, object] = {}
         self._sync()
 
     def _sync(self) -> None:
         values, self._input_warnings = visible_values(self.kb, self.answers)
-        for qid in [q for q in self._asserted if q not in values]:
+        changed = {q: v for q, v in values.items() if self._asserted.get(q, object()) != v}
+        for qid in [q for q in self._asserted if q not in values or q in changed]:
             self._runner.remove(qid)
             del self._asserted[qid]
-        for qid, value in values.items():
-            if self._asserted.get(qid, object()) != value:
-                self._runner.set(qid, value)
-                self._asserted[qid] = value
+        self._runner.load(changed)
+        self._asserted.update(changed)
 
     def set_answer(self, question: str, value: object, *, citation: str | None = None,
                    note: str | None = None, source: str | None = None) -> None:

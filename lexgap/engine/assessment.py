@@ -75,7 +75,8 @@ class Explanation(Out):
     concepts: list[ConceptResult] = Field(description="The intermediate conclusions in between.")
     inputs: list[str] = Field(default_factory=list, description="For derived criteria: the criteria used.")
     settle: list[QuestionRef] = Field(default_factory=list,
-                                      description="For unknown findings: the questions whose answers would settle it.")
+                                      description="For unknown findings, the questions whose answers would settle it; "
+                                                  "for partial ones on incomplete answers, those that could show it met.")
 
 
 class Finding(Out):
@@ -148,7 +149,7 @@ class Warning(Out):
 class InformationGap(Out):
     paragraph: int
     question: QuestionRef
-    criteria: list[str] = Field(description="Unknown criteria an answer would help settle.")
+    criteria: list[str] = Field(description="Criteria an answer would help settle (unknown, or partial on incomplete answers).")
 
 
 class IcmecCriterion(Out):

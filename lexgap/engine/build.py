@@ -1,6 +1,7 @@
 """From the facts CLIPS derived to an Assessment: explanations, scores, recommendations, crosswalks."""
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 
 from . import conditions as cond
@@ -9,6 +10,7 @@ from .assessment import (AnswerRecord, Article, Assessment, ConceptResult, Cross
                          IcmecCriterion, IcmecVerdict, InformationGap, MnrCapability, PackInfo, ParagraphResult,
                          QuestionRef, Summary, Warning)
 from .clips_runtime import RawResult
+from .compile import compiled
 from .knowledge import KnowledgeBase
 from .models import Criterion
 from .recommend import recommendations
@@ -17,6 +19,7 @@ from .scoring import paragraph_result, summarise
 PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
+@lru_cache(maxsize=1)
 def lexgap_version() -> str:
     try:
         return version("lexgap")
@@ -79,6 +82,7 @@ class _Builder:
         self.section_titles = {s.id: s.title for s in kb.questionnaire.sections}
         self.records = {qid: self.record(qid) for qid in answers.data.answers}
         self.settle_cache: dict[str, list[str]] = {}
+        self.rule_support = compiled(kb).support
 
     def record(self, qid: str) -> AnswerRecord:
         q = self.questions[qid]
@@ -98,22 +102,20 @@ class _Builder:
         statement = None if value is None else (concept.statements.holds if value else concept.statements.fails)
         return ConceptResult(id=cid, title=concept.title, value=value, statement=statement)
 
-    def support(self, subject: str, rule: str | None) -> tuple[list[str], list[str], list[str]]:
+    def support(self, rule: str | None) -> tuple[list[str], list[str], list[str]]:
         """Questions, concepts and findings a derivation rests on, following concepts down to answers."""
         if rule is None:
             return [], [], []
-        questions, concepts, findings = self.raw.because.get((subject, rule), ([], [], []))
+        questions, concepts, findings = self.rule_support.get(rule, ([], [], []))
         questions, concepts = list(questions), list(concepts)
         frontier = list(concepts)
         while frontier:
-            concept = frontier.pop()
-            for (subj, _), (qs, cs, _) in sorted(self.raw.because.items()):
-                if subj == concept:
-                    questions += [q for q in qs if q not in questions]
-                    for c in cs:
-                        if c not in concepts:
-                            concepts.append(c)
-                            frontier.append(c)
+            qs, cs, _ = self.rule_support.get(self.raw.concept_rules.get(frontier.pop(), ""), ([], [], []))
+            questions += [q for q in qs if q not in questions]
+            for c in cs:
+                if c not in concepts:
+                    concepts.append(c)
+                    frontier.append(c)
         return questions, concepts, list(findings)
 
     def settle(self, cid: str) -> list[str]:
@@ -135,6 +137,17 @@ class _Builder:
         self.settle_cache[cid] = out
         return out
 
+    def could_be_met(self, cid: str) -> list[str]:
+        """For a partially met criterion whose met condition is still unknown: the questions that could
+        show it fully met (a partial rating on incomplete answers is a floor, not a finding of a gap)."""
+        met = self.kb.logic[cid].met
+        if self.criteria[cid].derived_from or met is None or cond.evaluate(met, self.facts) is not None:
+            return []
+        out: list[str] = []
+        for atom in cond.deciding_atoms(met, self.facts):
+            self._unknown_leaves(atom, out)
+        return out
+
     def _unknown_leaves(self, atom: cond.Atom, out: list[str]) -> None:
         if isinstance(atom, cond.ConceptRef):
             node = self.kb.concept_logic[atom.concept]
@@ -147,24 +160,19 @@ class _Builder:
 
     def finding(self, crit: Criterion, paragraph: int) -> Finding:
         status, rule = self.raw.findings.get(crit.id, ("unknown", None))
-        questions, concepts, inputs = self.support(crit.id, rule)
+        questions, concepts, inputs = self.support(rule)
         binding = self.raw.binding.get(crit.id, "recommended")
         parties = [i for i in crit.obligation.binding_for
                    if self.raw.concepts.get(f"party_{i.lower().replace('-', '_')}") is True]
         statements = crit.statements
         statement = {"met": statements.met, "partial": statements.partial, "not_met": statements.not_met,
                      "not_applicable": statements.not_applicable}.get(status) or ""
-        settle = self.settle(crit.id) if status == "unknown" else []
+        settle = (self.settle(crit.id) if status == "unknown"
+                  else self.could_be_met(crit.id) if status == "partial" and "-capped-" not in (rule or "") else [])
         sentence = self.sentence(crit, status, rule or "", statement, settle, inputs)
         if crit.derived_from:
             inputs = list(crit.derived_from.criteria)
-        instruments = self.kb.instruments
-        basis = []
-        for b in crit.basis:
-            inst = instruments[b.instrument]
-            art = next(a for a in inst.articles if a.ref == b.article)
-            basis.append(Article(instrument=b.instrument, article=b.article, checked=art.checked,
-                                 label=article_label(inst.short_title, b.article)))
+        basis = _basis(self.kb, crit.id)
         points = self.kb.pack.scoring.points.get(status) if status in ("met", "partial", "not_met") else None
         return Finding(
             criterion=crit.id, paragraph=paragraph, title=crit.title, kind=crit.kind, weight=crit.weight,
@@ -183,6 +191,10 @@ class _Builder:
             numbers = ", ".join(self.questions[q].number for q in settle)
             return f"Not enough information to decide this criterion: answering question(s) {numbers} would settle it."
         text = statement
+        if status == "partial" and settle:
+            numbers = ", ".join(self.questions[q].number for q in settle)
+            text += (f" This rating rests on incomplete answers: answering question(s) {numbers} could show "
+                     "that the criterion is fully met.")
         if "-capped-" in rule and crit.cap:
             text += f" It is rated partially met rather than met because {crit.cap.reason}."
         if crit.derived_from and status != "not_applicable":
@@ -255,6 +267,23 @@ def combine(statuses: list[str]) -> str:
     if all(s == "not_met" for s in considered):
         return "not_met"
     return "unknown"
+
+
+_BASIS: dict[tuple[str, str], list[Article]] = {}
+
+
+def _basis(kb: KnowledgeBase, cid: str) -> list[Article]:
+    """The instrument articles a criterion rests on (fixed for a pack, so built once)."""
+    key = (kb.content_hash, cid)
+    if key not in _BASIS:
+        out = []
+        for b in kb.criteria[cid].basis:
+            inst = kb.instruments[b.instrument]
+            art = next(a for a in inst.articles if a.ref == b.article)
+            out.append(Article(instrument=b.instrument, article=b.article, checked=art.checked,
+                               label=article_label(inst.short_title, b.article)))
+        _BASIS[key] = out
+    return _BASIS[key]
 
 
 def article_label(short_title: str, ref: str) -> str:

@@ -10,10 +10,12 @@
 
 Each condition is compiled twice, for when it is true and when it is false (conditions.dnf), so an
 unanswered question matches neither and stays unknown. Every derived fact is asserted under `logical`
-support, together with a `because` fact naming the rule and the questions, concepts and findings it
-matched: that is the explanation the reports show.
+support and names the rule that derived it; the questions, concepts and findings each rule matches are
+recorded as the rule is written (`Compiled.support`): that is the explanation the reports show.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from . import conditions as cond
 from .knowledge import KnowledgeBase
@@ -23,12 +25,11 @@ MODULES = ("CONCEPTS", "CRITERIA", "DERIVED", "RECOMMEND", "CONSISTENCY")
 TEMPLATES = """
 (defmodule MAIN (export ?ALL))
 (deftemplate MAIN::answer (slot q (type SYMBOL)) (slot value (type SYMBOL NUMBER STRING)) (multislot values))
-(deftemplate MAIN::concept (slot id (type SYMBOL)) (slot value (type SYMBOL) (allowed-symbols TRUE FALSE)))
+(deftemplate MAIN::concept (slot id (type SYMBOL)) (slot value (type SYMBOL) (allowed-symbols TRUE FALSE))
+   (slot rule (type SYMBOL)))
 (deftemplate MAIN::finding (slot id (type SYMBOL))
    (slot status (type SYMBOL) (allowed-symbols met partial not_met unknown not_applicable)) (slot rule (type SYMBOL)))
 (deftemplate MAIN::binding (slot id (type SYMBOL)) (slot value (type SYMBOL) (allowed-symbols binding recommended unknown)))
-(deftemplate MAIN::because (slot subject (type SYMBOL)) (slot rule (type SYMBOL))
-   (multislot questions) (multislot concepts) (multislot findings))
 (deftemplate MAIN::warning (slot id (type SYMBOL)))
 (deftemplate MAIN::gap (slot id (type SYMBOL)))
 (deftemplate MAIN::depends (slot criterion (type SYMBOL)) (slot on (type SYMBOL)))
@@ -116,16 +117,15 @@ def _support(literals: tuple[cond.Literal, ...]) -> tuple[list[str], list[str], 
     return questions, concepts, findings
 
 
-def _defrule(module: str, name: str, literals: tuple[cond.Literal, ...], asserts: str, subject: str,
+def _defrule(module: str, name: str, literals: tuple[cond.Literal, ...], asserts: str, support: Support,
              salience: int = 0, extra: tuple[str, ...] = ()) -> str:
+    """One rule; what it matched (its questions, concepts and findings) goes into `support`."""
     rule = _Rule()
     patterns = [_pattern(lit, rule) for lit in literals] + list(extra)
-    questions, concepts, findings = _support(literals)
-    because = (f"(assert (because (subject {subject}) (rule {name}) (questions {' '.join(questions)}) "
-               f"(concepts {' '.join(concepts)}) (findings {' '.join(findings)})))")
+    support[name] = _support(literals)
     declare = f"\n   (declare (salience {salience}))" if salience else ""
     lhs = "\n            ".join(patterns) if patterns else "(not (finding (id NEVER)))"
-    return f"(defrule {module}::{name}{declare}\n   (logical {lhs})\n   => {asserts}\n      {because})"
+    return f"(defrule {module}::{name}{declare}\n   (logical {lhs})\n   => {asserts})"
 
 
 def _product(*parts: list[tuple[cond.Literal, ...]]) -> list[tuple[cond.Literal, ...]]:
@@ -151,7 +151,7 @@ def _absent(conjunctions: list[tuple[cond.Literal, ...]]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _criterion_rules(kb: KnowledgeBase, cid: str) -> list[str]:
+def _criterion_rules(kb: KnowledgeBase, cid: str, support: Support) -> list[str]:
     logic = kb.logic[cid]
     crit = kb.criteria[cid]
     rules: list[str] = []
@@ -160,13 +160,13 @@ def _criterion_rules(kb: KnowledgeBase, cid: str) -> list[str]:
         for k, conj in enumerate(cond.dnf(logic.applies, False), 1):
             rules.append(_defrule("CRITERIA", f"{cid}-not-applicable-{k}", conj,
                                   f"(assert (finding (id {cid}) (status not_applicable) (rule {cid}-not-applicable-{k})))",
-                                  cid))
+                                  support))
 
     def emit(kind: str, status: str, conjunctions: list, extra: tuple[str, ...] = ()) -> None:
         for k, conj in enumerate(conjunctions, 1):
             name = f"{cid}-{kind}-{k}"
             rules.append(_defrule("CRITERIA", name, conj,
-                                  f"(assert (finding (id {cid}) (status {status}) (rule {name})))", cid, extra=extra))
+                                  f"(assert (finding (id {cid}) (status {status}) (rule {name})))", support, extra=extra))
 
     if crit.derived_from is None:
         met_true = cond.dnf(logic.met, True)
@@ -186,11 +186,11 @@ def _criterion_rules(kb: KnowledgeBase, cid: str) -> list[str]:
         f"   (logical (not (finding (id {cid}) (status ~unknown))))\n"
         f"   => (assert (finding (id {cid}) (status unknown) (rule {cid}-undecided))))"
         if crit.derived_from is None else "")
-    rules.extend(_binding_rules(kb, cid))
+    rules.extend(_binding_rules(kb, cid, support))
     return [r for r in rules if r]
 
 
-def _binding_rules(kb: KnowledgeBase, cid: str) -> list[str]:
+def _binding_rules(kb: KnowledgeBase, cid: str, support: Support) -> list[str]:
     crit = kb.criteria[cid]
     if not crit.obligation.binding_for:
         return []
@@ -201,13 +201,13 @@ def _binding_rules(kb: KnowledgeBase, cid: str) -> list[str]:
         party = f"party_{inst.lower().replace('-', '_')}"
         lit = ((cond.ConceptRef(party), True),)
         rules.append(_defrule("CRITERIA", f"{cid}-binding-{inst}", lit,
-                              f"(assert (binding (id {cid}) (value binding)))", cid, extra=_absent(not_binding)))
+                              f"(assert (binding (id {cid}) (value binding)))", support, extra=_absent(not_binding)))
         for k, conj in enumerate(not_binding, 1):
             rules.append(_defrule("CRITERIA", f"{cid}-reserved-{inst}-{k}", lit + conj,
-                                  f"(assert (binding (id {cid}) (value recommended)))", cid))
+                                  f"(assert (binding (id {cid}) (value recommended)))", support))
     none = tuple((cond.ConceptRef(f"party_{i.lower().replace('-', '_')}"), False) for i in crit.obligation.binding_for)
     rules.append(_defrule("CRITERIA", f"{cid}-not-binding", none,
-                          f"(assert (binding (id {cid}) (value recommended)))", cid))
+                          f"(assert (binding (id {cid}) (value recommended)))", support))
     rules.append(
         f"(defrule CRITERIA::{cid}-binding-undecided\n   (declare (salience {UNKNOWN_SALIENCE}))\n"
         f"   (logical (not (binding (id {cid}) (value ~unknown))))\n"
@@ -215,7 +215,7 @@ def _binding_rules(kb: KnowledgeBase, cid: str) -> list[str]:
     return rules
 
 
-def _derived_rules(kb: KnowledgeBase, cid: str) -> list[str]:
+def _derived_rules(kb: KnowledgeBase, cid: str, support: Support) -> list[str]:
     crit = kb.criteria[cid]
     inputs = crit.derived_from.criteria
     rules = []
@@ -224,7 +224,7 @@ def _derived_rules(kb: KnowledgeBase, cid: str) -> list[str]:
         for k, conj in enumerate(cond.dnf(logic.applies, False), 1):
             rules.append(_defrule("DERIVED", f"{cid}-not-applicable-{k}", conj,
                                   f"(assert (finding (id {cid}) (status not_applicable) (rule {cid}-not-applicable-{k})))",
-                                  cid))
+                                  support))
     applies = cond.dnf(logic.applies, True) if logic.applies is not None else [()]
 
     def status_lit(c: str, statuses: set[str]) -> cond.Literal:
@@ -249,26 +249,43 @@ def _derived_rules(kb: KnowledgeBase, cid: str) -> list[str]:
         for k, conj in enumerate(_product(applies, conjunctions), 1):
             name = f"{cid}-{kind}-{k}"
             rules.append(_defrule("DERIVED", name, conj,
-                                  f"(assert (finding (id {cid}) (status {status}) (rule {name})))", cid, extra=extra))
+                                  f"(assert (finding (id {cid}) (status {status}) (rule {name})))", support, extra=extra))
     rules.append(
         f"(defrule DERIVED::{cid}-undecided\n   (declare (salience {UNKNOWN_SALIENCE}))\n"
         f"   (logical (not (finding (id {cid}) (status ~unknown))))\n"
         f"   => (assert (finding (id {cid}) (status unknown) (rule {cid}-derived-undecided))))")
-    rules.extend(_binding_rules(kb, cid))
+    rules.extend(_binding_rules(kb, cid, support))
     return rules
+
+
+Support = dict[str, tuple[list[str], list[str], list[str]]]
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """The pack as CLIPS source, and for every rule the questions, concepts and findings it matches (the
+    explanation of whatever the rule derives: known when the rule is written, so never asserted as facts)."""
+
+    text: str
+    support: Support
 
 
 def compile_pack(kb: KnowledgeBase) -> str:
     """The whole pack as CLIPS source text (readable; `lexgap rules compile --emit clips` prints it)."""
+    return compiled(kb).text
+
+
+def compiled(kb: KnowledgeBase) -> Compiled:
     if kb.content_hash not in _COMPILED:
         _COMPILED[kb.content_hash] = _compile(kb)
     return _COMPILED[kb.content_hash]
 
 
-_COMPILED: dict[str, str] = {}
+_COMPILED: dict[str, Compiled] = {}
 
 
-def _compile(kb: KnowledgeBase) -> str:
+def _compile(kb: KnowledgeBase) -> Compiled:
+    support: Support = {}
     parts = [f";;; lexgap rule pack {kb.pack.id} {kb.pack.version} ({kb.content_hash})", TEMPLATES]
     static = [f"(depends (criterion {c.id}) (on {d}))"
               for c in kb.criteria.values() for d in c.recommendation.depends_on]
@@ -282,23 +299,23 @@ def _compile(kb: KnowledgeBase) -> str:
             for k, conj in enumerate(cond.dnf(node, value), 1):
                 name = f"{concept_id}-{'holds' if value else 'fails'}-{k}"
                 parts.append(_defrule("CONCEPTS", name, conj,
-                                      f"(assert (concept (id {concept_id}) (value {word})))", concept_id))
+                                      f"(assert (concept (id {concept_id}) (value {word}) (rule {name})))", support))
     parts.append("(defmodule CRITERIA (import MAIN ?ALL))")
     for cid, crit in kb.criteria.items():
         if crit.derived_from is None:
-            parts.extend(_criterion_rules(kb, cid))
+            parts.extend(_criterion_rules(kb, cid, support))
     parts.append("(defmodule DERIVED (import MAIN ?ALL))")
     for cid, crit in kb.criteria.items():
         if crit.derived_from is not None:
-            parts.extend(_derived_rules(kb, cid))
+            parts.extend(_derived_rules(kb, cid, support))
     parts.append("(defmodule RECOMMEND (import MAIN ?ALL))")
     parts.append(RECOMMEND_RULES)
     parts.append("(defmodule CONSISTENCY (import MAIN ?ALL))")
     for rule in kb.consistency:
         for k, conj in enumerate(cond.dnf(kb.warning_logic[rule.id], True), 1):
             parts.append(_defrule("CONSISTENCY", f"{rule.id}-{k}", conj, f"(assert (warning (id {rule.id})))",
-                                  rule.id))
-    return "\n\n".join(parts) + "\n"
+                                  support))
+    return Compiled("\n\n".join(parts) + "\n", support)
 
 
 def constructs(text: str) -> list[str]:

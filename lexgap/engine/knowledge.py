@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -55,20 +55,25 @@ class KnowledgeBase:
     party_logic: dict[str, cond.Node] = field(default_factory=dict)
     show_if: dict[str, cond.Node] = field(default_factory=dict)
 
-    @property
+    # The pack never changes once loaded, so these lookups are built once.
+    @cached_property
     def criteria(self) -> dict[str, Criterion]:
         return {c.id: c for p in self.paragraphs for c in p.criteria}
 
-    @property
+    @cached_property
     def questions(self) -> dict[str, Any]:
         return {q.id: q for q in self.questionnaire.questions}
 
-    @property
+    @cached_property
     def instruments(self) -> dict[str, Any]:
         return {i.id: i for i in self.pack.instruments}
 
+    @cached_property
+    def _paragraph_by_criterion(self) -> dict[str, Paragraph]:
+        return {c.id: p for p in self.paragraphs for c in p.criteria}
+
     def paragraph_of(self, criterion_id: str) -> Paragraph:
-        return next(p for p in self.paragraphs if any(c.id == criterion_id for c in p.criteria))
+        return self._paragraph_by_criterion[criterion_id]
 
 
 def resolve_pack_dir(pack: str | Path | None) -> Path:

@@ -160,8 +160,7 @@ class Runner:
         self.env.reset()
         self._answer = self.env.find_template("answer")
         self._routers = list(self.env.routers())
-        self._facts_file = _image_dir() / f"facts-{os.getpid()}-{next(_RUNNER_IDS)}.clp"
-        self._save = f'(save-facts "{self._facts_file}" visible {" ".join(RESULT_TEMPLATES)})'
+        self._pid = 0  # the results file is named per process: a forked worker must not share it
         self._focus = f"(focus {' '.join(MODULES)})"
 
     def reset(self) -> None:
@@ -212,6 +211,10 @@ class Runner:
         """All result facts in one CLIPS call: CLIPS writes them in its fact-file format to a private
         temporary file, which is parsed here (about 30 times faster than reading facts slot by slot
         through clipspy). The file holds only derived ids and statuses, never the answers themselves."""
+        if self._pid != os.getpid():
+            self._pid = os.getpid()
+            self._facts_file = _image_dir() / f"facts-{self._pid}-{next(_RUNNER_IDS)}.clp"
+            self._save = f'(save-facts "{self._facts_file}" visible {" ".join(RESULT_TEMPLATES)})'
         with self._routers_paused():
             self.env.eval(self._save)
         return parse_facts(self._facts_file.read_text(encoding="utf-8"))

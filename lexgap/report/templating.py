@@ -63,7 +63,29 @@ def markdown_escape(value: Any) -> Any:
     return MD_SPECIAL.sub(r"\\\1", WHITESPACE.sub(" ", value))
 
 
-FILTERS = {"percent": percent, "long_date": long_date, "humanize": humanize, "capfirst": capfirst,
+ARTICLE_LABEL = re.compile(r"^(?P<source>.+), (?P<unit>art|para)\. (?P<ref>.+)$")
+
+
+def cite_articles(labels: list[str]) -> str:
+    """Group article labels by instrument, in order of first mention:
+    ['Lanzarote Convention, art. 20(1)', 'Lanzarote Convention, art. 23'] -> 'Lanzarote Convention, arts. 20(1), 23'."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for label in labels:
+        match = ARTICLE_LABEL.match(label)
+        key = (match["source"], match["unit"]) if match else (label, "")
+        refs = groups.setdefault(key, [])
+        if match and match["ref"] not in refs:
+            refs.append(match["ref"])
+    parts = []
+    for (source, unit), refs in groups.items():
+        if not unit:
+            parts.append(source)
+        else:
+            parts.append(f"{source}, {unit}{'s' if len(refs) > 1 else ''}. {', '.join(refs)}")
+    return "; ".join(parts)
+
+
+FILTERS = {"percent": percent, "cite_articles": cite_articles, "long_date": long_date, "humanize": humanize, "capfirst": capfirst,
            "slug": slug}
 GLOBALS = {"STATUS_TEXT": STATUS_TEXT, "STATUS_MARKS": STATUS_MARKS, "LEVEL_LABELS": LEVEL_LABELS,
            "BINDING_TEXT": BINDING_TEXT, "ADDRESSEES": ADDRESSEES}

@@ -78,6 +78,7 @@ class Report:
     instruments: list[CatalogueEntry]
     recommendation_for: dict[str, str]
     recommendation_titles: dict[str, str]
+    recommendation_labels: dict[str, str]
     question_numbers: dict[str, str]
 
 
@@ -102,6 +103,7 @@ def build(a: Assessment) -> Report:
         instruments=catalogue(a.findings),
         recommendation_for={c: r.id for r in a.recommendations for c in r.criteria},
         recommendation_titles={r.id: r.title for r in a.recommendations},
+        recommendation_labels={r.id: f"Recommendation {r.rank}" for r in a.recommendations},
         question_numbers={**{g.question.id: g.question.number for g in a.information_gaps},
                           **{r.question: r.number for r in a.answers}})
 

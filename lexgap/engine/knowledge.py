@@ -564,7 +564,7 @@ class _Checker:
             state[pid] = 1
             for nxt in sorted(after[pid]):
                 if state.get(nxt) == 1:
-                    cycle = " -> ".join(path[path.index(nxt):] + [nxt]) if nxt in path else f"{pid} -> {nxt}"
+                    cycle = " → ".join(path[path.index(nxt):] + [nxt]) if nxt in path else f"{pid} → {nxt}"
                     i = next(k for k, p in enumerate(self.kb.packages) if p.id == pid)
                     self.add(self.packages_doc, ("packages", i, "criteria"),
                              f"reform packages depend on each other in a loop: {cycle}",

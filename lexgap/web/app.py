@@ -356,7 +356,8 @@ def create_app(data_dir: str | Path, pack: str | None = None, *, allowed_hosts: 
                 data = parse_answers(path.read_text(encoding="utf-8-sig"), kb, path.name).data
             except (LexgapError, OSError, UnicodeDecodeError):
                 continue
-            rows.append({"name": name, "state": data.state.name, "answers": str(len(data.answers))})
+            rows.append({"name": name, "state": data.state.name, "date": data.assessment.date,
+                         "answers": str(len(data.answers))})
         return rows
 
     @app.get("/")

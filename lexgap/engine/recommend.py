@@ -73,7 +73,8 @@ def recommendations(kb: KnowledgeBase, findings: list[Finding], raw: RawResult) 
 
 
 def _order(recs: list[Recommendation]) -> list[Recommendation]:
-    """Dependencies first; among those free to go, higher priority, binding, then id."""
+    """Dependencies first; among those free to go, higher priority, binding, those that unblock more
+    gaps, then the earlier operative paragraph."""
     pending = {r.id: r for r in recs}
     done: set[str] = set()
     out = []
@@ -81,7 +82,8 @@ def _order(recs: list[Recommendation]) -> list[Recommendation]:
         ready = [r for r in pending.values() if all(d in done or d not in pending for d in r.depends_on)]
         if not ready:  # a cycle cannot pass the loader, but never loop forever
             ready = list(pending.values())
-        best = min(ready, key=lambda r: (RANK[r.priority], not r.binding, r.id))
+        best = min(ready, key=lambda r: (RANK[r.priority], not r.binding, -len(r.unblocks), min(r.paragraphs),
+                                         r.id))
         out.append(best)
         done.add(best.id)
         del pending[best.id]

@@ -193,8 +193,7 @@ def _assess_in_worker(values: dict[str, object]) -> tuple[dict[str, str], float 
     answers = make_answers(values, _KB)
     visible, input_warnings = visible_values(_KB, answers)
     _RUNNER.reset()
-    for question, value in visible.items():
-        _RUNNER.set(question, value)
+    _RUNNER.load(visible)
     raw = _RUNNER.run()
     assessment = build_assessment(_KB, answers, visible, raw, input_warnings)
     return {f.criterion: f.status for f in assessment.findings}, assessment.summary.legal_score
@@ -221,8 +220,7 @@ def bench_clips(kb: object, engine_values: list[dict], rounds: int) -> dict[str,
 
     def on_runner(values: dict) -> object:
         runner.reset()
-        for q, v in values.items():
-            runner.set(q, v)
+        runner.load(values)
         return runner.run()
 
     for _ in range(rounds):
@@ -384,6 +382,8 @@ def main() -> int:
     ap.add_argument("--sessions", type=int, default=20, help="Sessions for the incremental measurement")
     ap.add_argument("--changes", type=int, default=25, help="answer changes per Session")
     ap.add_argument("--no-experta", action="store_true")
+    ap.add_argument("--experta-states", type=int, default=20,
+                    help="run experta on the first N States only (default 20: about 6 s each on the full pack)")
     ap.add_argument("--profile", action="store_true", help="print cProfile of assess and of a Session change")
     args = ap.parse_args()
 
@@ -436,8 +436,11 @@ def main() -> int:
         experta_ms = None
     else:
         try:
-            ex = bench_experta(kb, engine_values, clips_results, contra)
+            n_ex = min(args.experta_states, len(states))
+            ex = bench_experta(kb, engine_values[:n_ex], clips_results[:n_ex], contra[:n_ex])
             experta_ms = median_ms(ex["samples"])
+            # compare like with like: CLIPS's inference on the same States
+            clips_subset_ms = median_ms([t for k, t in enumerate(clips["infer"]) if k % len(states) < n_ex])
         except ImportError as exc:
             print(f"NOTE: experta is not installed ({exc}); pip install experta==1.9.4 to compare with it")
             ex = None
@@ -446,7 +449,7 @@ def main() -> int:
     plain = bench_plain(kb, engine_values, clips_results, args.rounds)
     plain_ms = median_ms(plain["samples"])
 
-    speedup = experta_ms / clips_infer_ms if experta_ms else None
+    speedup = experta_ms / clips_subset_ms if experta_ms else None
     reuse_ms = median_ms(clips["reuse"])
     rows = [
         ("assess_ms", "lexgap.assess(Answers): Session, CLIPS run, full Assessment", assess_ms, p90_ms(assess),
@@ -485,7 +488,8 @@ def main() -> int:
     print()
     print("ratios:")
     if speedup is not None:
-        print(f"  speedup_vs_experta = experta_ms / clips_infer_ms = {experta_ms:.2f} / {clips_infer_ms:.3f} = "
+        print(f"  speedup_vs_experta = experta_ms / clips_infer_ms on the {n_ex} States experta ran = "
+              f"{experta_ms:.2f} / {clips_subset_ms:.3f} = "
               f"{speedup:.1f}x   (target >= {TARGETS['speedup_vs_experta']:g}: "
               f"{'OK' if speedup >= TARGETS['speedup_vs_experta'] else 'MISSED'})")
         print(f"  experta_ms / assess_ms = {experta_ms / assess_ms:.1f}x   (experta doing only the inference part)")
@@ -505,7 +509,7 @@ def main() -> int:
         print(f"  experta rule set = CLIPS rule set: {'yes' if same_rules else 'NO'} ({ex['rules']} rules; "
               f"only in CLIPS {sorted(ex['only_clips'])[:5]}, only in experta {sorted(ex['only_experta'])[:5]})")
         status_mm = sum(1 for _, d in ex["mismatches"] if any(x.startswith("status:") for x in d))
-        print(f"  experta vs CLIPS: finding statuses differ on {status_mm} of {len(states)} States; other "
+        print(f"  experta vs CLIPS: finding statuses differ on {status_mm} of {n_ex} States; other "
               f"unexplained differences (deciding rule, concepts, binding, warnings, gaps, blocks, packages) on "
               f"{len(ex['mismatches']) - status_mm}")
         for i, diffs in ex["mismatches"][:5]:
@@ -516,9 +520,8 @@ def main() -> int:
     n_contra = sum(1 for c in contra if c)
     example = next((c for c in contra if c), {})
     print(f"  CLIPS derived contradictory finding facts (one criterion, two statuses) on {n_contra} of "
-          f"{len(states)} States, e.g. {dict(list(example.items())[:3])}: the rule text reuses a variable name "
-          "inside (not (and ...)) that is bound outside it (compile._absent numbers variables from ?v1 again), "
-          "so CLIPS reads it as an equality constraint")
+          f"{len(states)} States{f', e.g. {dict(list(example.items())[:3])}' if n_contra else ''} (must be 0: "
+          "a criterion has one outcome)")
     print(f"  reference evaluator vs CLIPS (statuses, binding, concepts, warnings): {plain['mismatches']} of "
           f"{len(states)} States differ")
     print(f"  Session after {args.changes} changes vs a fresh run: {inc['mismatches'] + inc_full['mismatches']} of "
@@ -537,7 +540,8 @@ def main() -> int:
         "experta_ms": round(experta_ms, 3) if experta_ms is not None else None,
         "plain_ms": round(plain_ms, 3),
         "speedup_vs_experta": round(speedup, 1) if speedup is not None else None,
-        "speedup_definition": "experta_ms / clips_infer_ms",
+        "speedup_definition": "experta_ms / clips_infer_ms, both on the States experta ran",
+        "experta_states": n_ex if ex else 0,
         "clips_infer_ms": round(clips_infer_ms, 3),
         "clips_reuse_ms": round(reuse_ms, 3),
         "incremental_assess_ms": round(median_ms(inc_full["total"]), 3),

@@ -107,45 +107,38 @@ class RawResult:
 
 
 RESULT_TEMPLATES = ("finding", "concept", "binding", "warning", "gap", "blocks", "package-open")
-_FACT = re.compile(r"^\(([\w-]+) (.*)\)$", re.M)
-_SLOT = re.compile(r"\(([\w-]+) ([^()]*)\)")
+# CLIPS's fact-file format: one fact per line, slots in template order, every value here one symbol.
+_FACT = re.compile(r"^\(([a-z-]+) \([a-z]+ (\S+)\)(?: \([a-z]+ (\S+)\))?(?: \([a-z]+ (\S+)\))?\)$", re.M)
 
 
 def parse_facts(text: str) -> RawResult:
-    """Read the result facts from CLIPS's own fact-file format (one fact per line; every value in these
-    templates is a single symbol, so a line is a template name and (slot value) pairs)."""
+    """Read the result facts from the file CLIPS's save-facts wrote. Where two rules derived the same
+    conclusion, the rule whose name sorts first is the one reported, so the result never depends on the
+    order in which rules fired."""
     raw = RawResult()
-    for name, body in _FACT.findall(text):
-        slots = dict(_SLOT.findall(body))
-        if name == "finding":
-            cid, status, rule = slots["id"], slots["status"], slots["rule"]
-            if cid not in raw.findings or rule < raw.findings[cid][1]:
-                raw.findings[cid] = (status, rule)
-        elif name == "concept":
-            cid, rule = slots["id"], slots["rule"]
-            if cid not in raw.concept_rules or rule < raw.concept_rules[cid]:
-                raw.concepts[cid], raw.concept_rules[cid] = slots["value"] == "TRUE", rule
-        elif name == "binding":
-            raw.binding[slots["id"]] = slots["value"]
-        elif name == "warning":
-            raw.warnings.append(slots["id"])
-        elif name == "gap":
-            raw.gaps.append(slots["id"])
-        elif name == "blocks":
-            raw.blocks.append((slots["criterion"], slots["dependent"]))
-        elif name == "package-open":
-            raw.packages_open.append(slots["id"])
+    findings, concepts, concept_rules, binding = raw.findings, raw.concepts, raw.concept_rules, raw.binding
+    for template, first, second, third in _FACT.findall(text):
+        if template == "finding":
+            if first not in findings or third < findings[first][1]:
+                findings[first] = (second, third)
+        elif template == "binding":
+            binding[first] = second
+        elif template == "concept":
+            if first not in concept_rules or third < concept_rules[first]:
+                concepts[first], concept_rules[first] = second == "TRUE", third
+        elif template == "warning":
+            raw.warnings.append(first)
+        elif template == "gap":
+            raw.gaps.append(first)
+        elif template == "blocks":
+            raw.blocks.append((first, second))
+        elif template == "package-open":
+            raw.packages_open.append(first)
     raw.warnings.sort()
     raw.gaps.sort()
     raw.blocks.sort()
     raw.packages_open.sort()
     return raw
-
-
-def _clips_value(value: object) -> object:
-    if isinstance(value, str):
-        return clips.Symbol(value)
-    return value
 
 
 _RUNNER_IDS = itertools.count(1)
@@ -191,7 +184,7 @@ class Runner:
         if plain:
             with self._routers_paused():
                 done = self.env.eval(f"(assert {' '.join(plain)})")
-            if done is False or str(done) == "FALSE":
+            if isinstance(done, str) and done == "FALSE":  # CLIPS answers the symbol FALSE when it refuses
                 raise PackError(Problem(str(self.kb.root), "CLIPS refused the answers of this assessment",
                                         "this is a fault in lexgap; please report it"))
 

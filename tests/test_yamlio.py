@@ -1,5 +1,7 @@
 """The strict YAML reader: YAML 1.2 scalars, no duplicates, no aliases, located errors."""
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lexgap.engine.yamlio import load, parse_text
 from lexgap.errors import InputError, MissingFileError
@@ -49,3 +51,43 @@ def test_missing_binary_and_oversized_files(tmp_path):
         load(big, max_bytes=50)
     with pytest.raises(InputError, match="folder"):
         load(tmp_path)
+
+
+def _both_readers(text: str):
+    """What the C-accelerated reader and the pure-Python reader make of the same text."""
+    from lexgap.engine import yamlio
+
+    def read(fast: bool):
+        keep = yamlio._FastStrictLoader
+        if not fast:
+            yamlio._FastStrictLoader = None
+        try:
+            doc = parse_text(text, "x.yaml")
+            return ("ok", doc.data, doc.positions)
+        except InputError as exc:
+            return ("error", [str(p) for p in exc.problems])
+        finally:
+            yamlio._FastStrictLoader = keep
+
+    return read(True), read(False)
+
+
+def test_the_fast_reader_reads_every_bundled_file_as_the_python_reader_does():
+    from .conftest import ROOT
+
+    files = sorted((ROOT / "lexgap").rglob("*.yaml")) + sorted((ROOT / "tests" / "bad_inputs").rglob("*.yaml"))
+    assert len(files) > 40
+    for path in files:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        fast, slow = _both_readers(text)
+        assert fast == slow, path
+
+
+YAMLISH = st.text(alphabet=st.sampled_from(list("ab01:-[]{}'\" \n\t#yesnoNO.~!|>,?%@`")), max_size=60)
+
+
+@given(YAMLISH)
+@settings(max_examples=400, deadline=None)
+def test_the_fast_reader_agrees_with_the_python_reader_on_hostile_text(text):
+    fast, slow = _both_readers(text)
+    assert fast == slow

@@ -77,7 +77,7 @@ _StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 if getattr(yaml, "__with_libyaml__", False):
     class _FastStrictLoader(yaml.cyaml.CParser, yaml.constructor.SafeConstructor, _StrictResolver):
         """The same reading with libyaml's C parser (about eight times faster), for text without the
-        characters in _SLOW_PATH_CHARS; any problem is re-read by the Python reader, whose messages are the
+        syntax in _SLOW_PATH_SYNTAX; any problem is re-read by the Python reader, whose messages are the
         ones users see (tests/test_yamlio.py checks that both readers agree)."""
 
         def __init__(self, stream: str):
@@ -89,14 +89,14 @@ if getattr(yaml, "__with_libyaml__", False):
 else:  # pragma: no cover - PyYAML built without libyaml
     _FastStrictLoader = None
 # Text the Python reader must see: anchors and aliases (its check), and the rarely used syntax on which
-# libyaml is more lenient than PyYAML (tabs, tags, complex keys, directives, odd block-scalar headers).
-_SLOW_PATH_CHARS = frozenset("&*\t!?@`")
-_SLOW_PATH_SYNTAX = re.compile(r"[|>][-+0-9]*[^\s\-+0-9]|^%", re.M)
+# libyaml is more lenient than PyYAML: tabs, tags, complex keys, reserved indicators, directives and odd
+# block-scalar headers. Each is matched where it could start a token, so ordinary prose in comments and
+# values ("Child?", "Smith & Jones") keeps the fast path.
+_SLOW_PATH_SYNTAX = re.compile(r"\t|(?:^|[\s,\[{])[&*!?@`]|[\[{][^\n]*\?|[|>][-+0-9]*[^\s\-+0-9]|^%", re.M)
 
 
 def _fast_path(text: str) -> bool:
-    return (_FastStrictLoader is not None and not _SLOW_PATH_CHARS.intersection(text)
-            and _SLOW_PATH_SYNTAX.search(text) is None)
+    return _FastStrictLoader is not None and _SLOW_PATH_SYNTAX.search(text) is None
 
 
 class _Refused(Exception):

@@ -77,7 +77,7 @@ _StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 if getattr(yaml, "__with_libyaml__", False):
     class _FastStrictLoader(yaml.cyaml.CParser, yaml.constructor.SafeConstructor, _StrictResolver):
         """The same reading with libyaml's C parser (about eight times faster), for text without the
-        syntax in _SLOW_PATH_SYNTAX; any problem is re-read by the Python reader, whose messages are the
+        syntax _fast_path looks for; any problem is re-read by the Python reader, whose messages are the
         ones users see (tests/test_yamlio.py checks that both readers agree)."""
 
         def __init__(self, stream: str):
@@ -92,11 +92,21 @@ else:  # pragma: no cover - PyYAML built without libyaml
 # libyaml is more lenient than PyYAML: tabs, tags, complex keys, reserved indicators, directives and odd
 # block-scalar headers. Each is matched where it could start a token, so ordinary prose in comments and
 # values ("Child?", "Smith & Jones") keeps the fast path.
-_SLOW_PATH_SYNTAX = re.compile(r"\t|(?:^|[\s,\[{])[&*!?@`]|[\[{][^\n]*\?|[|>][-+0-9]*[^\s\-+0-9]|^%", re.M)
+_INDICATORS = re.compile(r"[&*!?@`]")
+_FLOW_QUESTION = re.compile(r"[\[{][^\n]*\?")
+_ODD_SYNTAX = re.compile(r"[|>][-+0-9]*[^\s\-+0-9]|^%", re.M)
 
 
 def _fast_path(text: str) -> bool:
-    return _FastStrictLoader is not None and _SLOW_PATH_SYNTAX.search(text) is None
+    if _FastStrictLoader is None or "\t" in text:
+        return False
+    for match in _INDICATORS.finditer(text):
+        start = match.start()
+        if start == 0 or text[start - 1].isspace() or text[start - 1] in ",[{":
+            return False
+    if "?" in text and _FLOW_QUESTION.search(text):
+        return False
+    return _ODD_SYNTAX.search(text) is None
 
 
 class _Refused(Exception):

@@ -31,8 +31,9 @@ EXAMPLES = ROOT / "lexgap" / "questionnaires" / "examples"
 
 
 def pick_input(folder: Path) -> tuple[str, Path, Callable[[], object]]:
-    """(label, answers file, a function giving the Assessment) for the first example the engine assesses."""
-    for path in sorted(EXAMPLES.glob("*.yaml")):
+    """(label, answers file, a function giving the Assessment): the flagship example, arcadia.yaml, or else
+    the first example the engine assesses."""
+    for path in sorted(EXAMPLES.glob("*.yaml"), key=lambda p: (p.name != "arcadia.yaml", p.name)):
         try:
             lexgap.assess(path)
         except LexgapError:

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import json
 import sys
-from functools import wraps
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
 from .commands import compare_cmd, diff_cmd, interview_cmd, questionnaire_export, questionnaire_import
-from .errors import LexgapError
+from .commands._common import friendly
 from .web.command import serve
 
 FORMAT_TABLE_JSON = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
@@ -18,24 +17,6 @@ FORMAT_TABLE_JSON = click.option("--format", "fmt", type=click.Choice(["table", 
 PACK = click.option("--pack", metavar="PACK", help="Rule pack folder or bundled id (default: res-74-174).")
 DRAFT = click.option("--draft", is_flag=True,
                      help="Skip completeness checks (all paragraphs present, every question used) while writing a pack.")
-
-
-def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn lexgap errors into plain messages and exit codes; show tracebacks only with --debug."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        ctx = click.get_current_context()
-        try:
-            return fn(*args, **kwargs)
-        except LexgapError as exc:
-            if ctx.find_root().params.get("debug"):
-                raise
-            for problem in exc.problems:
-                click.echo(f"error: {problem}", err=True)
-            ctx.exit(exc.exit_code)
-
-    return wrapper
 
 
 def echo_json(data: Any) -> None:

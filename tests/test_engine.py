@@ -213,3 +213,19 @@ def test_negated_patterns_never_share_variables_with_their_rule(kb):
             assert not shared, f"{construct.splitlines()[0]} reuses {sorted(shared)} inside a negation"
             checked += bool(inner)
     assert checked, "no rule with variables inside a negation: the test checks nothing"
+
+
+def test_answers_clips_cannot_take_in_one_command_go_through_the_typed_api(kb):
+    """Numbers in exponent form, negative zero and words with spaces are not sent as CLIPS text."""
+    from lexgap.engine.clips_runtime import Runner, _plain_fact
+
+    assert _plain_fact("definitions.child_age", 1e20) is None
+    assert _plain_fact("definitions.child_age", "eighteen years") is None
+    assert _plain_fact("definitions.child_age", 18) == "(answer (q definitions.child_age) (value 18))"
+    runner = Runner(kb)
+    runner.load({"definitions.child_age": 1e20, "offences.penalty_possession": "five years"})
+    raw = runner.run()
+    assert raw.findings, "the run produced no findings"
+    runner.remove("definitions.child_age")
+    runner.load({"definitions.child_age": 18.0})
+    assert runner.run().findings

@@ -206,7 +206,7 @@ def test_a_failing_write_leaves_an_existing_report_untouched(tmp_path, assessmen
     def full_disk(*_: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("lexgap.report.files.os.replace", full_disk)
+    monkeypatch.setattr("lexgap.files.os.replace", full_disk)
     with pytest.raises(LexgapError, match="No space left"):
         report.write_report(assessment, out)
     assert out.read_text() == "previous report"

@@ -14,8 +14,6 @@ Exit codes of the workflow commands (documented in docs/workflows.md):
 """
 from __future__ import annotations
 
-import os
-import secrets
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -71,29 +69,6 @@ def check_folder(path: Path, what: str = "file") -> None:
     if not folder.is_dir():
         raise LexgapError(Problem(str(path), f"the folder '{folder}' does not exist, so the {what} cannot be "
                                   "written there", "create the folder first, or give another path"))
-
-
-def write_atomic(path: Path, data: bytes | str, what: str = "file") -> None:
-    """Write beside `path` first (a hidden temporary file), flush it to disk, then rename it over `path`:
-    the file is always either the complete new version or the previous one, even if interrupted."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise LexgapError(Problem(str(path), f"cannot write the {what} ({exc.strerror or exc})",
-                                  "check that the folder exists and that you may write to it")) from exc
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def stderr_is_terminal() -> bool:

@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from ..errors import MissingFileError, Problem
-from ._common import EXIT_LEFT_OUT, Refused, check_folder, friendly, progress, write_atomic
+from ..files import write_atomic
+from ._common import EXIT_LEFT_OUT, Refused, check_folder, friendly, progress
 
 PACK = click.option("--pack", metavar="PACK", help="Rule pack folder or bundled id (default: res-74-174).")
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import click
 
 from ..errors import Problem
-from ._common import Refused, check_folder, friendly, write_atomic
+from ..files import write_atomic
+from ._common import Refused, check_folder, friendly
 
 PACK = click.option("--pack", metavar="PACK", help="Rule pack folder or bundled id (default: res-74-174).")
 

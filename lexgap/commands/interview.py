@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from ..errors import MissingFileError, Problem
-from ._common import EXIT_INTERRUPTED, Refused, check_folder, friendly, write_atomic
+from ..files import write_atomic
+from ._common import EXIT_INTERRUPTED, Refused, check_folder, friendly
 
 PACK = click.option("--pack", metavar="PACK", help="Rule pack folder or bundled id (default: res-74-174).")
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from ..errors import Problem
-from ._common import Refused, check_folder, friendly, refuse_overwrite, write_atomic
+from ..files import write_atomic
+from ._common import Refused, check_folder, friendly, refuse_overwrite
 
 PACK = click.option("--pack", metavar="PACK", help="Rule pack folder or bundled id (default: res-74-174).")
 

@@ -7,8 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 from . import conditions as cond
 from .answers import Answers, answer_display
 from .assessment import (AnswerRecord, Article, Assessment, ConceptResult, Crosswalk, Explanation, Finding,
-                         IcmecCriterion, IcmecVerdict, InformationGap, MnrCapability, PackInfo, ParagraphResult,
-                         QuestionRef, Summary, Warning)
+                         IcmecCriterion, IcmecVerdict, InformationGap, MnrCapability, PackInfo, QuestionRef, Warning)
 from .clips_runtime import RawResult
 from .compile import compiled
 from .knowledge import KnowledgeBase

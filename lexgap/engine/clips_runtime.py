@@ -164,6 +164,11 @@ def parse_facts(text: str) -> RawResult:
 _RUNNER_IDS = itertools.count(1)
 
 
+def _clips_value(value: object) -> object:
+    """A single answer value as clipspy should assert it: words become symbols, numbers stay numbers."""
+    return clips.Symbol(value) if isinstance(value, str) else value
+
+
 class Runner:
     """One CLIPS environment holding one State's answers; answers can be changed and the run repeated."""
 

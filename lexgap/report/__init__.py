@@ -15,7 +15,7 @@ from ..engine.assessment import Assessment
 from ..errors import InputError, MissingFileError, Problem
 from . import view
 from .charts import paragraph_chart
-from .files import write_atomic
+from ..files import write_atomic
 from .templating import html_environment, markdown_environment
 
 FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".json": "json"}
@@ -72,7 +72,7 @@ def write_report(assessment: Assessment, out_path: str | Path, fmt: str | None =
     else:
         text = {"html": render_html, "md": render_markdown, "json": render_json}[kind](assessment)
         data = text.encode("utf-8")
-    write_atomic(out, data)
+    write_atomic(out, data, "report")
     return out
 
 

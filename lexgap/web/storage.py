@@ -11,13 +11,14 @@ complete old version or the complete new one, and the previous version is kept.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import secrets
 import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..files import replace_atomically
 
 STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 SUFFIX = ".yaml"
@@ -50,35 +51,6 @@ def make_stem(text: str, suffix: str = "") -> str:
     stem = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-")[:90]
     assert is_safe_stem(stem), stem
     return stem
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write to a temporary file beside `path`, fsync, rename over `path`, fsync the folder."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
 
 
 class DataFolder:
@@ -159,7 +131,7 @@ class DataFolder:
                 if create:
                     raise FileExistsError(path.name)
                 self.backup(stem)
-            write_atomic(path, data)
+            replace_atomically(path, data)
         return path
 
     def backup(self, stem: str) -> Path | None:
@@ -177,7 +149,7 @@ class DataFolder:
         while target.exists():
             n += 1
             target = folder / f"{stem}.{moment}-{n}{SUFFIX}"
-        write_atomic(target, current)
+        replace_atomically(target, current)
         for old in self.backups(stem)[self.keep_backups:]:
             old.unlink(missing_ok=True)
         return target
@@ -202,5 +174,5 @@ class DataFolder:
             pass
         self.root.mkdir(parents=True, exist_ok=True)
         key = secrets.token_hex(32).encode()
-        write_atomic(path, key, mode=0o600)
+        replace_atomically(path, key, mode=0o600)
         return key

@@ -280,18 +280,23 @@ def _basis(kb: KnowledgeBase, cid: str) -> list[Article]:
             inst = kb.instruments[b.instrument]
             art = next(a for a in inst.articles if a.ref == b.article)
             out.append(Article(instrument=b.instrument, article=b.article, checked=art.checked,
-                               label=article_label(inst.short_title, b.article)))
+                               label=article_label(inst.short_title, b.article, inst.unit)))
         _BASIS[key] = out
     return _BASIS[key]
 
 
-def article_label(short_title: str, ref: str) -> str:
+UNIT_ABBREVIATIONS = {"article": "art.", "capability": "capability", "recommendation": "recommendation",
+                      "criterion": "criterion"}
+
+
+def article_label(short_title: str, ref: str, unit: str = "article") -> str:
+    """'Lanzarote Convention, art. 23'; 'Resolution 74/174, para. 5'; 'Model National Response, capability 17'."""
     if ref == "general":
         return short_title
     if ref.startswith("OP") or ref == "preamble":
         return f"{short_title}, {'para. ' + ref[2:] if ref.startswith('OP') else 'preamble'}"
     if ref[:1].isdigit():
-        return f"{short_title}, art. {ref}"
+        return f"{short_title}, {UNIT_ABBREVIATIONS[unit]} {ref}"
     return f"{short_title}, {ref}"
 
 

@@ -75,6 +75,8 @@ class Instrument(Strict):
     citation: Text | None = Field(None, description="Official citation, e.g. the UN Treaty Series reference.")
     party_when: Condition | None = Field(
         None, description="For treaties: the condition under which the assessed State is bound by it.")
+    unit: Literal["article", "capability", "recommendation", "criterion"] = Field(
+        "article", description="What a numbered reference of this instrument is called in citations.")
     articles: list[Article] = Field(min_length=1)
 
 

@@ -63,7 +63,8 @@ def markdown_escape(value: Any) -> Any:
     return MD_SPECIAL.sub(r"\\\1", WHITESPACE.sub(" ", value))
 
 
-ARTICLE_LABEL = re.compile(r"^(?P<source>.+), (?P<unit>art|para)\. (?P<ref>.+)$")
+ARTICLE_LABEL = re.compile(r"^(?P<source>.+), (?P<unit>art\.|para\.|capability|recommendation) (?P<ref>.+)$")
+PLURALS = {"art.": "arts.", "para.": "paras.", "capability": "capabilities", "recommendation": "recommendations"}
 
 
 def cite_articles(labels: list[str]) -> str:
@@ -81,7 +82,7 @@ def cite_articles(labels: list[str]) -> str:
         if not unit:
             parts.append(source)
         else:
-            parts.append(f"{source}, {unit}{'s' if len(refs) > 1 else ''}. {', '.join(refs)}")
+            parts.append(f"{source}, {PLURALS[unit] if len(refs) > 1 else unit} {', '.join(refs)}")
     return "; ".join(parts)
 
 

@@ -251,7 +251,7 @@ def create_app(data_dir: str | Path, pack: str | None = None, *, allowed_hosts: 
         refs = []
         for r in q.references:
             inst = instruments.get(r.instrument)
-            refs.append(article_label(inst.short_title, r.article) if inst else f"{r.instrument} {r.article}")
+            refs.append(article_label(inst.short_title, r.article, inst.unit) if inst else f"{r.instrument} {r.article}")
         return {"q": q, "state": states.get(q.id, "shown"), "answer": answer, "error": errors.get(q.id),
                 "fields": field_values(q, answer, raws.get(q.id)), "refs": refs,
                 "controlling": controlling_numbers(kb, q),

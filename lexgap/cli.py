@@ -106,18 +106,20 @@ def rules_list(pack: str | None, paragraph: int | None, fmt: str) -> None:
 @PACK
 @friendly
 def rules_show(item_id: str, pack: str | None) -> None:
-    """Show one criterion (P01.05), concept or consistency rule (W01) in full."""
+    """Show one criterion (P01.05), concept, consistency rule (W01) or reform package (PKG.CRIMINAL_LAW)
+    in full."""
     import yaml
 
     from .engine.knowledge import load_knowledge
 
     kb = load_knowledge(pack)
-    item = kb.criteria.get(item_id) or kb.concepts.get(item_id) or next(
-        (r for r in kb.consistency if r.id == item_id), None)
+    others = {r.id: r for r in list(kb.consistency) + list(kb.packages)}
+    item = kb.criteria.get(item_id) or kb.concepts.get(item_id) or others.get(item_id)
     if item is None:
         from .engine.validation import near
-        hint = near(item_id, list(kb.criteria) + list(kb.concepts) + [r.id for r in kb.consistency])
-        raise click.BadParameter(f"no criterion, concept or rule '{item_id}'. {hint}".strip(), param_hint="ITEM_ID")
+        hint = near(item_id, list(kb.criteria) + list(kb.concepts) + list(others))
+        raise click.BadParameter(f"no criterion, concept, rule or package '{item_id}'. {hint}".strip(),
+                                 param_hint="ITEM_ID")
     click.echo(yaml.safe_dump(item.model_dump(exclude_none=True), sort_keys=False, allow_unicode=True, width=100))
 
 

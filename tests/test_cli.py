@@ -59,6 +59,8 @@ def test_rules_list_filters_by_paragraph_and_refuses_unknown_ones():
 
 def test_rules_show_and_a_near_miss():
     assert "Simple possession" in invoke("rules", "show", "P01.05").output
+    assert "evidence need not be kept" in invoke("rules", "show", "W05").output
+    assert "P01.05" in invoke("rules", "show", "PKG.CRIMINAL_LAW").output
     result = invoke("rules", "show", "P01.5")
     assert result.exit_code == 2 and "did you mean" in result.stderr
 

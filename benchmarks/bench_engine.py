@@ -25,14 +25,12 @@ from __future__ import annotations
 
 import argparse
 import copy
-import datetime as dt
 import gc
 import json
 import os
 import platform
 import random
 import statistics
-import string
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -40,6 +38,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.strategies
 
 import lexgap  # noqa: E402
 import lexgap.api  # noqa: E402
@@ -50,6 +49,7 @@ from lexgap.engine.clips_runtime import Runner, run_once  # noqa: E402
 from lexgap.engine.knowledge import load_knowledge  # noqa: E402
 from lexgap.engine.models import AnswersFile  # noqa: E402
 from lexgap.errors import PackError  # noqa: E402
+from tests.strategies import draw_value  # noqa: E402
 
 TARGETS = {"assess_ms": 3.0, "incremental_ms": 1.0, "batch200_s": 2.0, "speedup_vs_experta": 30.0}
 HEADER = {"state": {"name": "Benchland", "fictional": True},
@@ -83,25 +83,6 @@ def load_pack() -> tuple[object, bool]:
         # assess()/Session() call load_knowledge() themselves; point them at the draft, in this process only
         lexgap.api.load_knowledge = lambda pack=None, draft=False: kb
         return kb, True
-
-
-def draw_value(q: object, rng: random.Random) -> object:
-    """One valid answer, drawn per question type as tests/strategies.py draws them."""
-    if q.type == "yes_no":
-        return rng.choice(["yes", "partial", "no", "unknown"])
-    if q.type == "single_choice":
-        return rng.choice([o.value for o in q.options] + ["unknown"])
-    if q.type == "multiple_choice":
-        values = [o.value for o in q.options]
-        chosen = set(rng.sample(values, rng.randint(0, len(values))))
-        return [v for v in values if v in chosen]
-    if q.type == "number":
-        low = int(q.minimum if q.minimum is not None else 0)
-        high = int(q.maximum if q.maximum is not None else 100)
-        return rng.randint(low, high)
-    if q.type == "date":
-        return (dt.date(1950, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 100))).isoformat()
-    return "".join(rng.choice(string.ascii_letters + " ") for _ in range(rng.randint(0, 20)))
 
 
 def make_states(kb: object, n: int, seed: int) -> list[dict[str, object]]:

@@ -28,6 +28,7 @@ from lexgap.compare import (
 from lexgap.errors import InputError
 
 from .conftest import EXAMPLES
+from .strategies import draw_value
 
 HEADER = {"state": {"name": "Benchland", "fictional": True, "region": "Testland"},
           "assessment": {"date": "2026-01-01", "assessors": ["lexgap tests"], "status": "draft",
@@ -35,25 +36,6 @@ HEADER = {"state": {"name": "Benchland", "fictional": True, "region": "Testland"
 
 
 # --- generated States (shared with the other workflow tests) -----------------------------------------------
-
-def draw_value(q, rng: random.Random):
-    """One valid answer, drawn per question type as tests/strategies.py draws them."""
-    if q.type == "yes_no":
-        return rng.choice(["yes", "partial", "no", "unknown"])
-    if q.type == "single_choice":
-        return rng.choice([o.value for o in q.options] + ["unknown"])
-    if q.type == "multiple_choice":
-        values = [o.value for o in q.options]
-        chosen = set(rng.sample(values, rng.randint(0, len(values))))
-        return [v for v in values if v in chosen]
-    if q.type == "number":
-        low = int(q.minimum if q.minimum is not None else 0)
-        high = int(q.maximum if q.maximum is not None else 100)
-        return rng.randint(low, high)
-    if q.type == "date":
-        return f"{rng.randint(1990, 2025)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
-    return "".join(rng.choice("abcdefgh ") for _ in range(rng.randint(1, 12)))
-
 
 def answers_data(kb, seed: int, share: float = 0.9, name: str | None = None, code: str | None = None,
                  only: set[str] | None = None, **state) -> dict:

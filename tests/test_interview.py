@@ -18,7 +18,8 @@ from lexgap.engine.models import AnswersFile
 from lexgap.interview import facts_of, open_questions, parse_typed, pending, shown
 
 from .conftest import example_files
-from .test_compare import answers_data, draw_value
+from .strategies import draw_value
+from .test_compare import answers_data
 
 HEADER_INPUT = ["Veridia", "XV", "Jane Doe; National focal point", "2026-03-01", "y"]
 

@@ -498,7 +498,7 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
         seen[ident] = r.file
         kept.append(r)
     if not kept:
-        raise InputError([Problem(lo.file, "; ".join(lo.problems)) for lo in left] or
+        raise InputError([Problem("", problem) for lo in left for problem in lo.problems] or
                          Problem("compare", "there is nothing to compare", "give the States' answers files"))
     pack_ids = sorted({r.pack_id for r in kept})
     if len(pack_ids) > 1:

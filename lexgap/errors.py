@@ -21,7 +21,7 @@ class Problem:
             place += f":{self.line}"
             if self.column is not None:
                 place += f":{self.column}"
-        text = f"{place}: {self.message}"
+        text = f"{place}: {self.message}" if place else self.message  # no file: a message already placed
         return f"{text} — {self.hint}" if self.hint else text
 
 

@@ -576,6 +576,7 @@ def _open(path: Path):
     from zipfile import BadZipFile
 
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     name = str(path)
     if not path.exists():
@@ -585,13 +586,17 @@ def _open(path: Path):
     if path.suffix.lower() == ".xls":
         raise InputError(Problem(name, "this is an old-style Excel file (.xls)",
                                  "open it in Excel or LibreOffice and save it as .xlsx, then import that file"))
+    if path.suffix.lower() in (".yaml", ".yml"):
+        raise InputError(Problem(name, "this is an answers file, not a workbook",
+                                 "an answers file needs no import: give it directly to lexgap validate, assess "
+                                 "or report; import takes a filled questionnaire workbook (.xlsx)"))
     try:
         import warnings
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. "Data Validation extension is not supported": harmless here
             return load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         if isinstance(exc, PermissionError):
             raise MissingFileError(Problem(name, "the file cannot be read (permission denied)",
                                            "check the file's permissions")) from None

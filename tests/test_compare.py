@@ -309,6 +309,7 @@ def test_nothing_comparable_writes_nothing(tmp_path):
     result = invoke(bad, "--csv", tmp_path / "r.csv")
     assert result.exit_code == 3 and not (tmp_path / "r.csv").exists()
     assert str(bad) in result.stderr
+    assert result.stderr.count(str(bad)) == 1, "each problem names its file once"
     result = invoke(tmp_path / "nothing-here")
     assert result.exit_code == 5 and "no such file" in result.stderr
 

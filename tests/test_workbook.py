@@ -322,6 +322,12 @@ def test_import_command_refuses_invalid_workbooks_and_writes_nothing(kb, tmp_pat
     assert result.exit_code == 1 and ".xlsx" in result.stderr
     result = invoke(questionnaire_export, "--xlsx", tmp_path / "q.xlsx", "--answers", tmp_path / "none.yaml")
     assert result.exit_code == 5 and not (tmp_path / "q.xlsx").exists()
+    for name, content, expected in (("answers.yml", b"state: {name: X}\n", "answers file, not a workbook"),
+                                    ("notes.txt", b"not a workbook", "not an Excel workbook")):
+        (tmp_path / name).write_bytes(content)
+        result = invoke(questionnaire_import, tmp_path / name, "-o", out)
+        assert result.exit_code == 3 and expected in result.stderr and not out.exists()
+        assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
 def test_workbook_bytes_are_a_valid_zip_even_for_an_empty_answers_file(kb):

@@ -228,14 +228,17 @@ class Runner:
     def collect(self) -> RawResult:
         """All result facts in one CLIPS call: CLIPS writes them in its fact-file format to a private
         temporary file, which is parsed here (about 30 times faster than reading facts slot by slot
-        through clipspy). The file holds only derived ids and statuses, never the answers themselves."""
+        through clipspy). The file holds only derived ids and statuses, never the answers themselves, and
+        is removed once read."""
         if self._pid != os.getpid():
             self._pid = os.getpid()
             self._facts_file = _image_dir() / f"facts-{self._pid}-{next(_RUNNER_IDS)}.clp"
             self._save = f'(save-facts "{self._facts_file}" visible {" ".join(RESULT_TEMPLATES)})'
         with self._routers_paused():
             self.env.eval(self._save)
-        return parse_facts(self._facts_file.read_text(encoding="utf-8"))
+        text = self._facts_file.read_text(encoding="utf-8")
+        self._facts_file.unlink()  # a long-running server creates many Runners; leave nothing behind
+        return parse_facts(text)
 
     def _routers_paused(self) -> AbstractContextManager[None]:
         return routers_paused(self._routers)

@@ -149,6 +149,9 @@ def rules_test(pack: str | None, only: str | None, reference: bool, draft: bool)
 
     kb = load_knowledge(pack, draft)
     results = golden.run_all(kb, golden.evaluator(kb, reference), only)
+    if not results:
+        names = ", ".join(p.stem for p in golden.case_files(kb))
+        raise click.BadParameter(f"no case file starts with '{only}'; the files are: {names}", param_hint="--only")
     failed = [r for r in results if r[2]]
     for file, name, diffs in failed:
         click.echo(f"FAIL {file}: {name}", err=True)

@@ -57,6 +57,11 @@ def test_rules_list_filters_by_paragraph_and_refuses_unknown_ones():
     assert result.exit_code == 2 and "no paragraph 99" in result.stderr
 
 
+def test_rules_test_with_a_filter_that_matches_nothing_says_so():
+    result = invoke("rules", "test", "--only", "ZZ")
+    assert result.exit_code == 2 and "no case file starts with 'ZZ'" in result.stderr and "P01" in result.stderr
+
+
 def test_rules_show_and_a_near_miss():
     assert "Simple possession" in invoke("rules", "show", "P01.05").output
     assert "evidence need not be kept" in invoke("rules", "show", "W05").output

@@ -116,6 +116,8 @@ def routers_paused(routers: list[clips.Router]) -> Iterator[None]:
 class RawResult:
     """The facts CLIPS derived, read back without interpretation."""
 
+    elements: dict[str, tuple[str, str]] = field(default_factory=dict)
+    element_binding: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
     findings: dict[str, tuple[str, str]] = field(default_factory=dict)
     concepts: dict[str, bool] = field(default_factory=dict)
     concept_rules: dict[str, str] = field(default_factory=dict)
@@ -126,9 +128,11 @@ class RawResult:
     packages_open: list[str] = field(default_factory=list)
 
 
-RESULT_TEMPLATES = ("finding", "concept", "binding", "warning", "gap", "blocks", "package-open")
+RESULT_TEMPLATES = ("element", "element-binding", "finding", "concept", "binding", "warning", "gap", "blocks",
+                    "package-open")
 # CLIPS's fact-file format: one fact per line, slots in template order, every value here one symbol.
-_FACT = re.compile(r"^\(([a-z-]+) \([a-z]+ (\S+)\)(?: \([a-z]+ (\S+)\))?(?: \([a-z]+ (\S+)\))?\)$", re.M)
+_FACT = re.compile(r"^\(([a-z-]+) \([a-z]+ (\S+)\)(?: \([a-z]+ (\S+)\))?(?: \([a-z]+ (\S+)\))?"
+                   r"(?: \([a-z]+ (\S+)\))?\)$", re.M)
 
 
 def parse_facts(text: str) -> RawResult:
@@ -137,8 +141,18 @@ def parse_facts(text: str) -> RawResult:
     order in which rules fired."""
     raw = RawResult()
     findings, concepts, concept_rules, binding = raw.findings, raw.concepts, raw.concept_rules, raw.binding
-    for template, first, second, third in _FACT.findall(text):
-        if template == "finding":
+    elements, element_binding = raw.elements, raw.element_binding
+    for template, first, second, third, fourth in _FACT.findall(text):
+        if template == "element":
+            if first not in elements or fourth < elements[first][1]:
+                elements[first] = (third, fourth)
+        elif template == "element-binding":
+            value, under = element_binding.get(first, (third, []))
+            if third == "binding":
+                value = "binding"
+                under = sorted(set(under) | {second})
+            element_binding[first] = (value, under)
+        elif template == "finding":
             if first not in findings or third < findings[first][1]:
                 findings[first] = (second, third)
         elif template == "binding":

@@ -2,8 +2,10 @@
 
     MAIN         templates and the pack's static facts (reform order, package membership)
     CONCEPTS     treaty status and other concepts, chained on answers and on each other
-    CRITERIA     one rule per way a criterion can be met, partially met, not met or not applicable,
-                 a fallback that marks the rest unknown, and the binding status of each criterion
+    ELEMENTS     one rule per way an element can be met, partially met, not met or not applicable,
+                 a fallback that marks the rest unknown; and whether each element binds the State
+    CRITERIA     a criterion's status and binding status from its elements (one set of generic rules:
+                 the rule written in lexgap/engine/elements.py)
     DERIVED      criteria built on other criteria
     RECOMMEND    gaps, which gaps block others, which reform packages are open
     CONSISTENCY  warnings about contradictory or risky combinations
@@ -18,9 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import conditions as cond
+from .elements import party_concept_id
 from .knowledge import KnowledgeBase
 
-MODULES = ("CONCEPTS", "CRITERIA", "DERIVED", "RECOMMEND", "CONSISTENCY")
+MODULES = ("CONCEPTS", "ELEMENTS", "CRITERIA", "DERIVED", "RECOMMEND", "CONSISTENCY")
 
 TEMPLATES = """
 (defmodule MAIN (export ?ALL))
@@ -29,6 +32,11 @@ TEMPLATES = """
    (slot rule (type SYMBOL)))
 (deftemplate MAIN::finding (slot id (type SYMBOL))
    (slot status (type SYMBOL) (allowed-symbols met partial not_met unknown not_applicable)) (slot rule (type SYMBOL)))
+(deftemplate MAIN::element (slot id (type SYMBOL)) (slot criterion (type SYMBOL))
+   (slot status (type SYMBOL) (allowed-symbols met partial not_met unknown not_applicable)) (slot rule (type SYMBOL)))
+(deftemplate MAIN::element-binding (slot id (type SYMBOL)) (slot instrument (type SYMBOL))
+   (slot value (type SYMBOL) (allowed-symbols binding recommended unknown)))
+(deftemplate MAIN::derived-input (slot criterion (type SYMBOL)) (slot input (type SYMBOL)))
 (deftemplate MAIN::binding (slot id (type SYMBOL)) (slot value (type SYMBOL) (allowed-symbols binding recommended unknown)))
 (deftemplate MAIN::warning (slot id (type SYMBOL)))
 (deftemplate MAIN::gap (slot id (type SYMBOL)))
@@ -151,72 +159,139 @@ def _absent(conjunctions: list[tuple[cond.Literal, ...]]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _criterion_rules(kb: KnowledgeBase, cid: str, support: Support) -> list[str]:
-    logic = kb.logic[cid]
-    crit = kb.criteria[cid]
+def _element_rules(kb: KnowledgeBase, eid: str, support: Support) -> list[str]:
+    logic = kb.element_logic[eid]
+    crit = logic.criterion
     rules: list[str] = []
+
+    def emit(kind: str, status: str, conjunctions: list[tuple[cond.Literal, ...]],
+             extra: tuple[str, ...] = ()) -> None:
+        for k, conj in enumerate(conjunctions, 1):
+            name = f"{eid}-{kind}-{k}"
+            rules.append(_defrule("ELEMENTS", name, conj, f"(assert (element (id {eid}) (criterion {crit}) "
+                                  f"(status {status}) (rule {name})))", support, extra=extra))
+
     applies = cond.dnf(logic.applies, True) if logic.applies is not None else [()]
     if logic.applies is not None:
-        for k, conj in enumerate(cond.dnf(logic.applies, False), 1):
-            rules.append(_defrule("CRITERIA", f"{cid}-not-applicable-{k}", conj,
-                                  f"(assert (finding (id {cid}) (status not_applicable) (rule {cid}-not-applicable-{k})))",
-                                  support))
-
-    def emit(kind: str, status: str, conjunctions: list, extra: tuple[str, ...] = ()) -> None:
-        for k, conj in enumerate(conjunctions, 1):
-            name = f"{cid}-{kind}-{k}"
-            rules.append(_defrule("CRITERIA", name, conj,
-                                  f"(assert (finding (id {cid}) (status {status}) (rule {name})))", support, extra=extra))
-
-    if crit.derived_from is None:
-        met_true = cond.dnf(logic.met, True)
-        met_false = cond.dnf(logic.met, False)
-        partial_true = cond.dnf(logic.partial, True) if logic.partial is not None else []
-        partial_false = cond.dnf(logic.partial, False) if logic.partial is not None else [()]
-        if logic.cap is not None:
-            cap_false = cond.dnf(logic.cap, False)
-            emit("met", "met", _product(applies, met_true), _absent(cap_false))
-            emit("capped", "partial", _product(applies, met_true, cap_false))
-        else:
-            emit("met", "met", _product(applies, met_true))
-        emit("partial", "partial", _product(applies, partial_true), _absent(met_true))
-        emit("not-met", "not_met", _product(applies, met_false, partial_false))
+        emit("not-applicable", "not_applicable", cond.dnf(logic.applies, False))
+    assert logic.met is not None
+    met_true = cond.dnf(logic.met, True)
+    partial_false = cond.dnf(logic.partial, False) if logic.partial is not None else [()]
+    emit("met", "met", _product(applies, met_true))
+    if logic.partial is not None:
+        emit("partial", "partial", _product(applies, cond.dnf(logic.partial, True)), _absent(met_true))
+    emit("not-met", "not_met", _product(applies, cond.dnf(logic.met, False), partial_false))
     rules.append(
-        f"(defrule CRITERIA::{cid}-undecided\n   (declare (salience {UNKNOWN_SALIENCE}))\n"
-        f"   (logical (not (finding (id {cid}) (status ~unknown))))\n"
-        f"   => (assert (finding (id {cid}) (status unknown) (rule {cid}-undecided))))"
-        if crit.derived_from is None else "")
-    rules.extend(_binding_rules(kb, cid, support))
-    return [r for r in rules if r]
-
-
-def _binding_rules(kb: KnowledgeBase, cid: str, support: Support) -> list[str]:
-    crit = kb.criteria[cid]
-    if not crit.obligation.binding_for:
-        return []
-    logic = kb.logic[cid]
-    rules = []
-    not_binding = cond.dnf(logic.not_binding, True) if logic.not_binding is not None else []
-    for inst in crit.obligation.binding_for:
-        party = f"party_{inst.lower().replace('-', '_')}"
-        lit = ((cond.ConceptRef(party), True),)
-        rules.append(_defrule("CRITERIA", f"{cid}-binding-{inst}", lit,
-                              f"(assert (binding (id {cid}) (value binding)))", support, extra=_absent(not_binding)))
-        for k, conj in enumerate(not_binding, 1):
-            rules.append(_defrule("CRITERIA", f"{cid}-reserved-{inst}-{k}", lit + conj,
-                                  f"(assert (binding (id {cid}) (value recommended)))", support))
-    none = tuple((cond.ConceptRef(f"party_{i.lower().replace('-', '_')}"), False) for i in crit.obligation.binding_for)
-    rules.append(_defrule("CRITERIA", f"{cid}-not-binding", none,
-                          f"(assert (binding (id {cid}) (value recommended)))", support))
-    rules.append(
-        f"(defrule CRITERIA::{cid}-binding-undecided\n   (declare (salience {UNKNOWN_SALIENCE}))\n"
-        f"   (logical (not (binding (id {cid}) (value ~unknown))))\n"
-        f"   => (assert (binding (id {cid}) (value unknown))))")
+        f"(defrule ELEMENTS::{eid}-undecided\n   (declare (salience {UNKNOWN_SALIENCE}))\n"
+        f"   (logical (not (element (id {eid}) (status ~unknown))))\n"
+        f"   => (assert (element (id {eid}) (criterion {crit}) (status unknown) (rule {eid}-undecided))))")
+    rules.extend(_element_binding_rules(kb, eid, support))
     return rules
+
+
+def _element_binding_rules(kb: KnowledgeBase, eid: str, support: Support) -> list[str]:
+    """Whether the element binds the State: under an instrument when the State is a party and no permitted
+    reservation or option applies; unknown while either is unknown; recommended otherwise."""
+    rules: list[str] = []
+    for k, (inst, unless) in enumerate(kb.element_logic[eid].binds, 1):
+        party = cond.ConceptRef(party_concept_id(inst))
+        free = cond.dnf(unless, False) if unless is not None else [()]
+        for j, conj in enumerate(free, 1):
+            rules.append(_defrule("ELEMENTS", f"{eid}-binds-{inst}-{k}-{j}", ((party, True),) + conj,
+                                  f"(assert (element-binding (id {eid}) (instrument {inst}) (value binding)))",
+                                  support))
+        not_binding = f"(not (element-binding (id {eid}) (value binding)))"
+        rules.append(_defrule("ELEMENTS", f"{eid}-party-unknown-{inst}-{k}", (),
+                              f"(assert (element-binding (id {eid}) (instrument none) (value unknown)))", support,
+                              extra=(f"(not (concept (id {party.concept})))", not_binding)))
+        if unless is not None:
+            decided = _absent(cond.dnf(unless, True)) + _absent(free)
+            rules.append(_defrule("ELEMENTS", f"{eid}-reservation-unknown-{inst}-{k}", ((party, True),),
+                                  f"(assert (element-binding (id {eid}) (instrument none) (value unknown)))",
+                                  support, extra=decided + (not_binding,)))
+    rules.append(
+        f"(defrule ELEMENTS::{eid}-not-binding\n   (declare (salience {UNKNOWN_SALIENCE}))\n"
+        f"   (logical (not (element-binding (id {eid}) (value binding|unknown))))\n"
+        f"   => (assert (element-binding (id {eid}) (instrument none) (value recommended))))")
+    return rules
+
+
+# A criterion from its elements, and its binding status: the rule of lexgap/engine/elements.py.
+CRITERIA_RULES = """
+(defrule CRITERIA::elements-met
+   (logical (element (criterion ?c) (status met))
+            (not (element (criterion ?c) (status ~met&~not_applicable))))
+   => (assert (finding (id ?c) (status met) (rule elements-met))))
+(defrule CRITERIA::elements-not-met
+   (logical (element (criterion ?c) (status not_met))
+            (not (element (criterion ?c) (status ~not_met&~not_applicable))))
+   => (assert (finding (id ?c) (status not_met) (rule elements-not-met))))
+(defrule CRITERIA::elements-partial
+   (logical (element (criterion ?c) (status met|partial)) (element (criterion ?c) (status partial|not_met)))
+   => (assert (finding (id ?c) (status partial) (rule elements-partial))))
+(defrule CRITERIA::elements-not-applicable
+   (logical (element (criterion ?c) (status not_applicable))
+            (not (element (criterion ?c) (status ~not_applicable))))
+   => (assert (finding (id ?c) (status not_applicable) (rule elements-not-applicable))))
+(defrule CRITERIA::elements-undecided
+   (declare (salience -100))
+   (logical (element (criterion ?c)) (not (finding (id ?c) (status ~unknown))))
+   => (assert (finding (id ?c) (status unknown) (rule elements-undecided))))
+(defrule CRITERIA::binding-gap
+   (logical (finding (id ?c) (status not_met|partial)) (element (id ?e) (criterion ?c) (status not_met|partial))
+            (element-binding (id ?e) (value binding)))
+   => (assert (binding (id ?c) (value binding))))
+(defrule CRITERIA::binding-held
+   (logical (finding (id ?c) (status met|unknown|not_applicable)) (element (id ?e) (criterion ?c))
+            (element-binding (id ?e) (value binding)))
+   => (assert (binding (id ?c) (value binding))))
+(defrule CRITERIA::binding-gap-unknown
+   (declare (salience -150))
+   (logical (finding (id ?c) (status not_met|partial)) (element (id ?e) (criterion ?c) (status not_met|partial))
+            (element-binding (id ?e) (value unknown)) (not (binding (id ?c) (value binding))))
+   => (assert (binding (id ?c) (value unknown))))
+(defrule CRITERIA::binding-held-unknown
+   (declare (salience -150))
+   (logical (finding (id ?c) (status met|unknown|not_applicable)) (element (id ?e) (criterion ?c))
+            (element-binding (id ?e) (value unknown)) (not (binding (id ?c) (value binding))))
+   => (assert (binding (id ?c) (value unknown))))
+(defrule CRITERIA::binding-none
+   (declare (salience -200))
+   (logical (finding (id ?c)) (not (binding (id ?c) (value binding|unknown))))
+   => (assert (binding (id ?c) (value recommended))))
+""".strip()
+
+# A derived criterion's binding status from its inputs, by the same rule.
+DERIVED_BINDING_RULES = """
+(defrule DERIVED::binding-gap
+   (logical (derived-input (criterion ?d) (input ?c)) (finding (id ?d) (status not_met|partial))
+            (finding (id ?c) (status not_met|partial)) (binding (id ?c) (value binding)))
+   => (assert (binding (id ?d) (value binding))))
+(defrule DERIVED::binding-held
+   (logical (derived-input (criterion ?d) (input ?c)) (finding (id ?d) (status met|unknown|not_applicable))
+            (binding (id ?c) (value binding)))
+   => (assert (binding (id ?d) (value binding))))
+(defrule DERIVED::binding-gap-unknown
+   (declare (salience -150))
+   (logical (derived-input (criterion ?d) (input ?c)) (finding (id ?d) (status not_met|partial))
+            (finding (id ?c) (status not_met|partial)) (binding (id ?c) (value unknown))
+            (not (binding (id ?d) (value binding))))
+   => (assert (binding (id ?d) (value unknown))))
+(defrule DERIVED::binding-held-unknown
+   (declare (salience -150))
+   (logical (derived-input (criterion ?d) (input ?c)) (finding (id ?d) (status met|unknown|not_applicable))
+            (binding (id ?c) (value unknown)) (not (binding (id ?d) (value binding))))
+   => (assert (binding (id ?d) (value unknown))))
+(defrule DERIVED::binding-none
+   (declare (salience -200))
+   (logical (derived-input (criterion ?d)) (finding (id ?d)) (not (binding (id ?d) (value binding|unknown))))
+   => (assert (binding (id ?d) (value recommended))))
+""".strip()
 
 
 def _derived_rules(kb: KnowledgeBase, cid: str, support: Support) -> list[str]:
     crit = kb.criteria[cid]
+    assert crit.derived_from is not None
     inputs = crit.derived_from.criteria
     rules = []
     logic = kb.logic[cid]
@@ -254,7 +329,6 @@ def _derived_rules(kb: KnowledgeBase, cid: str, support: Support) -> list[str]:
         f"(defrule DERIVED::{cid}-undecided\n   (declare (salience {UNKNOWN_SALIENCE}))\n"
         f"   (logical (not (finding (id {cid}) (status ~unknown))))\n"
         f"   => (assert (finding (id {cid}) (status unknown) (rule {cid}-derived-undecided))))")
-    rules.extend(_binding_rules(kb, cid, support))
     return rules
 
 
@@ -290,6 +364,8 @@ def _compile(kb: KnowledgeBase) -> Compiled:
     static = [f"(depends (criterion {c.id}) (on {d}))"
               for c in kb.criteria.values() for d in c.recommendation.depends_on]
     static += [f"(package-member (package {p.id}) (criterion {c}))" for p in kb.packages for c in p.criteria]
+    static += [f"(derived-input (criterion {c.id}) (input {i}))"
+               for c in kb.criteria.values() if c.derived_from for i in c.derived_from.criteria]
     if static:
         parts.append("(deffacts MAIN::pack-structure\n   " + "\n   ".join(static) + ")")
     parts.append("(defmodule CONCEPTS (import MAIN ?ALL))")
@@ -300,11 +376,13 @@ def _compile(kb: KnowledgeBase) -> Compiled:
                 name = f"{concept_id}-{'holds' if value else 'fails'}-{k}"
                 parts.append(_defrule("CONCEPTS", name, conj,
                                       f"(assert (concept (id {concept_id}) (value {word}) (rule {name})))", support))
+    parts.append("(defmodule ELEMENTS (import MAIN ?ALL))")
+    for eid in kb.element_logic:
+        parts.extend(_element_rules(kb, eid, support))
     parts.append("(defmodule CRITERIA (import MAIN ?ALL))")
-    for cid, crit in kb.criteria.items():
-        if crit.derived_from is None:
-            parts.extend(_criterion_rules(kb, cid, support))
+    parts.append(CRITERIA_RULES)
     parts.append("(defmodule DERIVED (import MAIN ?ALL))")
+    parts.append(DERIVED_BINDING_RULES)
     for cid, crit in kb.criteria.items():
         if crit.derived_from is not None:
             parts.extend(_derived_rules(kb, cid, support))

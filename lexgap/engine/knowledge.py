@@ -14,7 +14,8 @@ from typing import Any
 
 from ..errors import InputError, PackError, Problem
 from . import conditions as cond
-from .models import (YES_NO_VALUES, Concept, ConceptFile, ConceptStatements, ConsistencyFile, Criterion, Pack,
+from .elements import ElementLogic, check_elements, element_id, limitation_nodes
+from .models import (YES_NO_VALUES, Concept, ConceptFile, ConceptStatements, ConsistencyFile, Criterion, Element, Pack,
                      PackageFile, Paragraph, Questionnaire)
 from .validation import near, validate
 from .yamlio import Document, load
@@ -27,13 +28,9 @@ DEFAULT_PACK = "res-74-174"
 
 @dataclass
 class CriterionLogic:
-    """A criterion's parsed conditions."""
+    """A criterion's own parsed condition (its elements' conditions are in `element_logic`)."""
 
     applies: cond.Node | None = None
-    met: cond.Node | None = None
-    partial: cond.Node | None = None
-    cap: cond.Node | None = None
-    not_binding: cond.Node | None = None
 
 
 @dataclass
@@ -54,11 +51,18 @@ class KnowledgeBase:
     warning_logic: dict[str, cond.Node] = field(default_factory=dict)
     party_logic: dict[str, cond.Node] = field(default_factory=dict)
     show_if: dict[str, cond.Node] = field(default_factory=dict)
+    element_logic: dict[str, ElementLogic] = field(default_factory=dict)
+    limitation_logic: dict[str, list[cond.Node | None]] = field(default_factory=dict)
 
     # The pack never changes once loaded, so these lookups are built once.
     @cached_property
     def criteria(self) -> dict[str, Criterion]:
         return {c.id: c for p in self.paragraphs for c in p.criteria}
+
+    @cached_property
+    def elements(self) -> dict[str, Element]:
+        """Every element by its full id ('P01.04.possession'), in pack order."""
+        return {element_id(c.id, e.id): e for p in self.paragraphs for c in p.criteria for e in c.elements}
 
     @cached_property
     def questions(self) -> dict[str, Any]:
@@ -448,46 +452,14 @@ class _Checker:
         if not crit.id.startswith(f"P{para.paragraph:02d}."):
             self.add(doc, path + ("id",), f"criterion {crit.id} is in the file of paragraph {para.paragraph}",
                      f"criterion ids of this paragraph start with P{para.paragraph:02d}.")
-        for j, basis in enumerate(crit.basis):
-            self.check_reference(doc, path + ("basis", j), basis.instrument, basis.article)
-        for j, inst in enumerate(crit.obligation.binding_for):
-            known = self.kb.instruments.get(inst)
-            if known is None or not known.party_when:
-                self.add(doc, path + ("obligation", "binding_for", j),
-                         f"'{inst}' cannot make a criterion binding: it is not a treaty with 'party_when' in "
-                         "pack.yaml", "list only treaties whose party status the questionnaire asks")
-            elif inst not in {b.instrument for b in crit.basis}:
-                self.add(doc, path + ("obligation", "binding_for", j),
-                         f"binding for {inst}, but no article of {inst} is cited in 'basis'",
-                         f"cite the article of {inst} that creates the obligation")
         logic = CriterionLogic()
-        if (crit.met_when is None) == (crit.derived_from is None):
-            self.add(doc, path, f"criterion {crit.id} needs exactly one of 'met_when' or 'derived_from'", "")
-        if crit.derived_from and crit.partial_when:
-            self.add(doc, path + ("partial_when",), "a derived criterion takes its partial outcome from its "
-                     "inputs", "remove partial_when")
-        has_partial = crit.partial_when is not None or (crit.derived_from and crit.derived_from.partial == "any")
-        if has_partial and not crit.statements.partial:
-            self.add(doc, path + ("statements",), "the criterion can be partially met but has no 'partial' "
-                     "statement", "add statements.partial")
         if crit.applies_when:
             logic.applies = self.parse(doc, path + ("applies_when",), crit.applies_when)
             if not crit.statements.not_applicable:
                 self.add(doc, path + ("statements",), "the criterion has applies_when but no "
                          "'not_applicable' statement", "add statements.not_applicable")
-        if crit.met_when:
-            logic.met = self.parse(doc, path + ("met_when",), crit.met_when)
-            if logic.met is not None and not cond.dnf(logic.met, True):
-                self.add(doc, path + ("met_when",), "this condition contradicts itself and can never be met",
-                         "check the and/not combinations")
-        if crit.partial_when:
-            logic.partial = self.parse(doc, path + ("partial_when",), crit.partial_when)
-        if crit.cap:
-            logic.cap = self.parse(doc, path + ("cap", "unless"), crit.cap.unless)
-        if crit.obligation.unless:
-            logic.not_binding = self.parse(doc, path + ("obligation", "unless"), crit.obligation.unless)
-            if not crit.obligation.binding_for:
-                self.add(doc, path + ("obligation", "unless"), "'unless' needs 'binding_for'", "")
+        self.kb.element_logic.update(check_elements(self, doc, path, crit, logic.applies))
+        self.kb.limitation_logic[crit.id] = limitation_nodes(self, doc, path, crit)
         if crit.derived_from:
             for j, other in enumerate(crit.derived_from.criteria):
                 target = self.kb.criteria.get(other)

@@ -113,38 +113,57 @@ class Pack(Strict):
 # --- paragraphs/Pnn.yaml ----------------------------------------------------------------------------
 
 class Basis(Strict):
+    """An article an element rests on, and whether it obliges a party to the instrument."""
+
     instrument: InstrumentId
-    article: Text = Field(description="Must be one of the instrument's articles in pack.yaml.")
-    note: Text | None = None
-
-
-class Obligation(Strict):
-    binding_for: list[InstrumentId] = Field(
-        default_factory=list,
-        description="Treaties whose parties are bound by this criterion; empty means recommended good practice.")
+    article: Text = Field(description="Must be one of the instrument's articles in pack.yaml, cited at the level "
+                          "that creates the duty (e.g. '3(1)(c)', not '3').")
+    binds: bool = Field(False, description="True when this article obliges a party to the instrument to meet the "
+                        "element; false when it recommends it, allows it as an option, or is good practice.")
     unless: Condition | None = Field(
-        None, description="When this holds (e.g. a permitted reservation), the criterion is not binding.")
+        None, description="When this holds (a reservation or declaration the instrument permits, or an option it "
+        "leaves open), the article does not bind the State to this element.")
     note: Text | None = None
+
+
+class ElementStatements(Strict):
+    met: Text = Field(description="True of the State's law when the element is met.")
+    partial: Text | None = Field(None, description="True of the State's law when the element is met only in part.")
+    not_met: Text = Field(description="True of the State's law when the element is missing.")
+
+
+class Element(Strict):
+    """One requirement of a criterion, with its own test, basis, obligation and sentences."""
+
+    id: Annotated[str, StringConstraints(pattern=SNAKE_ID)] = Field(
+        description="Unique within its criterion; the full id is '<criterion>.<id>', e.g. P01.04.possession.")
+    requirement: Text = Field(description="What the element requires, as a plain sentence.")
+    applies_when: Condition | None = None
+    met_when: Condition
+    partial_when: Condition | None = None
+    basis: list[Basis] = Field(min_length=1)
+    statements: ElementStatements
 
 
 class Statements(Strict):
-    met: Text
-    partial: Text | None = None
-    not_met: Text
-    not_applicable: Text | None = None
+    not_applicable: Text | None = Field(None, description="Shown when the criterion does not apply.")
 
 
 class Recommendation(Strict):
     modality: Modality
     priority: Priority
-    text: Text
+    text: Text = Field(description="The action, worded so that it holds whichever of the elements are missing; "
+                       "the report lists the missing elements under it.")
     depends_on: list[CriterionId] = Field(
         default_factory=list, description="Criteria whose gaps should be closed first (reform order).")
 
 
-class Cap(Strict):
-    unless: Condition = Field(description="When this condition is false, a 'met' outcome is lowered to 'partial'.")
-    reason: Text
+class Limitation(Strict):
+    """A dependency on other criteria, shown as its own line; it never changes the criterion's status."""
+
+    criteria: list[CriterionId] = Field(min_length=1, description="The criteria whose gaps limit this one.")
+    unless: Condition = Field(description="When this condition is false, the limitation is shown.")
+    reason: Text = Field(description="What the limitation means for this criterion, as a plain clause.")
 
 
 class Derivation(Strict):
@@ -159,18 +178,18 @@ class Tags(Strict):
 
 
 class Criterion(Strict):
+    """A checkable criterion: its status, binding status and text derive from its elements (docs/rule-pack.md)."""
+
     id: CriterionId
     title: Text
     kind: Kind
     weight: Weight
-    basis: list[Basis] = Field(min_length=1)
-    obligation: Obligation
     applies_when: Condition | None = None
-    met_when: Condition | None = None
-    partial_when: Condition | None = None
-    derived_from: Derivation | None = None
-    cap: Cap | None = None
-    statements: Statements
+    elements: list[Element] = Field(default_factory=list)
+    derived_from: Derivation | None = Field(
+        None, description="A cross-reference criterion decided by others; shown, but not scored again.")
+    limitations: list[Limitation] = Field(default_factory=list)
+    statements: Statements = Field(default_factory=Statements)
     recommendation: Recommendation
     tags: Tags = Field(default_factory=Tags)
 

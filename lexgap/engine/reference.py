@@ -10,17 +10,18 @@ from dataclasses import dataclass, field
 
 from . import conditions as cond
 from .knowledge import KnowledgeBase
+from .elements import ElementLogic, criterion_binding, criterion_status, element_binding, party_concept_id
 from .models import Criterion
 
 
 @dataclass
 class Decision:
-    """How one criterion was decided."""
+    """How one criterion or element was decided."""
 
     status: str
     rule: str
-    capped: bool = False
     binding: str = "recommended"
+    instruments: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -28,11 +29,12 @@ class Evaluation:
     """The outcome of evaluating a pack against one set of answers."""
 
     concepts: dict[str, bool | None] = field(default_factory=dict)
+    elements: dict[str, Decision] = field(default_factory=dict)
     decisions: dict[str, Decision] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
-    def facts(self, answers: dict[str, object]) -> cond.Facts:
-        return cond.Facts(answers, self.concepts, {k: d.status for k, d in self.decisions.items()})
+    def statuses(self) -> dict[str, str]:
+        return {k: d.status for k, d in self.decisions.items()}
 
 
 def known_answers(values: dict[str, object]) -> dict[str, object]:
@@ -41,79 +43,97 @@ def known_answers(values: dict[str, object]) -> dict[str, object]:
 
 
 def evaluate(kb: KnowledgeBase, values: dict[str, object]) -> Evaluation:
-    """Evaluate every concept, criterion and consistency rule of the pack for one set of answer values."""
+    """Evaluate every concept, element, criterion and consistency rule of the pack for one set of answers."""
     answers = known_answers(values)
     result = Evaluation()
+    facts = cond.Facts(answers, result.concepts, {})
     for concept_id in kb.concept_order:
-        result.concepts[concept_id] = cond.evaluate(kb.concept_logic[concept_id], result.facts(answers))
-    criteria = kb.criteria
-    for cid, crit in criteria.items():
+        result.concepts[concept_id] = cond.evaluate(kb.concept_logic[concept_id], facts)
+    for eid, logic in kb.element_logic.items():
+        result.elements[eid] = _element(logic, facts)
+    by_criterion: dict[str, list[Decision]] = {}
+    for eid, logic in kb.element_logic.items():
+        by_criterion.setdefault(logic.criterion, []).append(result.elements[eid])
+    for cid, crit in kb.criteria.items():
         if crit.derived_from is None:
-            result.decisions[cid] = _decide(kb, crit, result.facts(answers))
-    for cid, crit in criteria.items():
+            decisions = by_criterion[cid]
+            status = criterion_status(d.status for d in decisions)
+            binding = criterion_binding(status, ((d.status, d.binding) for d in decisions))
+            result.decisions[cid] = Decision(status, f"elements-{status}", binding)
+    statuses = result.statuses()
+    facts = cond.Facts(answers, result.concepts, statuses)
+    for cid, crit in kb.criteria.items():
         if crit.derived_from is not None:
-            result.decisions[cid] = _derive(kb, crit, result)
-    for cid, crit in criteria.items():
-        result.decisions[cid].binding = binding_status(kb, crit, result.facts(answers))
-    facts = result.facts(answers)
+            result.decisions[cid] = _derive(kb, crit, result, facts)
+    facts = cond.Facts(answers, result.concepts, result.statuses())
     result.warnings = sorted(w for w, node in kb.warning_logic.items() if cond.evaluate(node, facts) is True)
     return result
 
 
-def _decide(kb: KnowledgeBase, crit: Criterion, facts: cond.Facts) -> Decision:
-    logic = kb.logic[crit.id]
+def _element(logic: ElementLogic, facts: cond.Facts) -> Decision:
+    binding, instruments = element_binding(obligations(logic, facts))
+    return Decision(_element_status(logic, facts), "", binding, instruments)
+
+
+def obligations(logic: ElementLogic, facts: cond.Facts) -> dict[str, tuple[bool | None, bool | None]]:
+    """For each instrument whose article binds: (is the State a party?, does a permitted reservation apply?).
+    Two binding articles of one instrument: it binds unless a reservation applies to both."""
+    out: dict[str, tuple[bool | None, bool | None]] = {}
+    for instrument, unless in logic.binds:
+        party = facts.concepts.get(party_concept_id(instrument))
+        reserved = False if unless is None else cond.evaluate(unless, facts)
+        if instrument in out:
+            reserved = _and(out[instrument][1], reserved)
+        out[instrument] = (party, reserved)
+    return out
+
+
+def _and(a: bool | None, b: bool | None) -> bool | None:
+    """Kleene 'and'."""
+    if a is False or b is False:
+        return False
+    return True if a is True and b is True else None
+
+
+def _element_status(logic: ElementLogic, facts: cond.Facts) -> str:
     if logic.applies is not None:
         applies = cond.evaluate(logic.applies, facts)
         if applies is False:
-            return Decision("not_applicable", "not-applicable")
+            return "not_applicable"
         if applies is None:
-            return Decision("unknown", "undecided")
-    met = cond.evaluate(logic.met, facts)
+            return "unknown"
+    met = cond.evaluate(logic.met, facts) if logic.met is not None else None
     if met is True:
-        if logic.cap is not None and cond.evaluate(logic.cap, facts) is False:
-            return Decision("partial", "capped", capped=True)
-        return Decision("met", "met")
+        return "met"
     partial = cond.evaluate(logic.partial, facts) if logic.partial is not None else False
     if partial is True:
-        return Decision("partial", "partial")
+        return "partial"
     if met is False and partial is False:
-        return Decision("not_met", "not-met")
-    return Decision("unknown", "undecided")
+        return "not_met"
+    return "unknown"
 
 
-def _derive(kb: KnowledgeBase, crit: Criterion, result: Evaluation) -> Decision:
+def _derive(kb: KnowledgeBase, crit: Criterion, result: Evaluation, facts: cond.Facts) -> Decision:
     logic = kb.logic[crit.id]
-    facts = result.facts({})
+    assert crit.derived_from is not None
     if logic.applies is not None:
         applies = cond.evaluate(logic.applies, facts)
         if applies is False:
             return Decision("not_applicable", "not-applicable")
         if applies is None:
             return Decision("unknown", "undecided")
-    statuses = [result.decisions[c].status for c in crit.derived_from.criteria]
+    inputs = [result.decisions[c] for c in crit.derived_from.criteria]
+    statuses = [d.status for d in inputs]
     considered = [s for s in statuses if s != "not_applicable"]
     if not considered:
-        return Decision("not_applicable", "derived-not-applicable")
-    if all(s == "met" for s in considered):
-        return Decision("met", "derived-met")
-    if crit.derived_from.partial == "any" and any(s in ("met", "partial") for s in considered):
-        return Decision("partial", "derived-partial")
-    if "unknown" not in considered:
-        return Decision("not_met", "derived-not-met")
-    return Decision("unknown", "derived-undecided")
-
-
-def binding_status(kb: KnowledgeBase, crit: Criterion, facts: cond.Facts) -> str:
-    """'binding' if the State is party to an instrument that requires the criterion, 'recommended' if it
-    is party to none, 'unknown' if its treaty status is not known."""
-    if not crit.obligation.binding_for:
-        return "recommended"
-    party = cond.evaluate(cond.Or(tuple(kb.party_logic[i] for i in crit.obligation.binding_for)), facts)
-    if party is None:
-        return "unknown"
-    if party is False:
-        return "recommended"
-    logic = kb.logic[crit.id]
-    if logic.not_binding is not None and cond.evaluate(logic.not_binding, facts) is True:
-        return "recommended"
-    return "binding"
+        status = "not_applicable"
+    elif all(s == "met" for s in considered):
+        status = "met"
+    elif crit.derived_from.partial == "any" and any(s in ("met", "partial") for s in considered):
+        status = "partial"
+    elif "unknown" not in considered:
+        status = "not_met"
+    else:
+        status = "unknown"
+    binding = criterion_binding(status, ((d.status, d.binding) for d in inputs))
+    return Decision(status, f"derived-{status.replace('_', '-')}", binding)

@@ -3,9 +3,9 @@
     cases:
       - name: Possession only with intent to distribute
         answers: {offences.possession: partial}
-        expect: {P01.05: partial, P01.06: unknown}
+        expect: {P01.05: partial, P01.05.possession: partial}   # criteria and elements (criterion.element)
         concepts: {definitional_gate: unknown}      # optional; true, false or unknown
-        binding: {P01.05: recommended}              # optional
+        binding: {P01.05: recommended, P01.05.possession: binding}   # optional; criteria and elements
         warnings: []                                # optional; the exact list of rule ids
 """
 from __future__ import annotations
@@ -51,7 +51,7 @@ def load_cases(path: Path) -> list[GoldenCase]:
 
 def check_case(kb: KnowledgeBase, case: GoldenCase, run: Callable[[dict], Evaluation]) -> list[str]:
     """The differences between what the case expects and what `run` concludes (empty when it passes)."""
-    unknown_ids = [c for c in list(case.expect) + list(case.binding) if c not in kb.criteria]
+    unknown_ids = [c for c in list(case.expect) + list(case.binding) if c not in kb.criteria and c not in kb.elements]
     unknown_ids += [q for q in case.answers if q not in kb.questions]
     unknown_ids += [c for c in case.concepts if c not in kb.concepts]
     if unknown_ids:
@@ -61,7 +61,7 @@ def check_case(kb: KnowledgeBase, case: GoldenCase, run: Callable[[dict], Evalua
     result = run(applicable(kb, dict(case.answers))[0])
     diffs = []
     for cid, expected in case.expect.items():
-        actual = result.decisions[cid].status
+        actual = (result.decisions[cid] if cid in result.decisions else result.elements[cid]).status
         if actual != expected:
             diffs.append(f"{cid}: expected {expected}, got {actual}")
     for concept, expected in case.concepts.items():
@@ -70,7 +70,7 @@ def check_case(kb: KnowledgeBase, case: GoldenCase, run: Callable[[dict], Evalua
         if actual != expected:
             diffs.append(f"concept {concept}: expected {expected}, got {actual}")
     for cid, expected in case.binding.items():
-        actual = result.decisions[cid].binding
+        actual = (result.decisions[cid] if cid in result.decisions else result.elements[cid]).binding
         if actual != expected:
             diffs.append(f"{cid} binding: expected {expected}, got {actual}")
     if case.warnings is not None and sorted(case.warnings) != sorted(result.warnings):
@@ -92,6 +92,10 @@ def evaluator(kb: KnowledgeBase, reference: bool = False) -> Callable[[dict], Ev
         for cid, crit in kb.criteria.items():
             status, rule = raw.findings.get(cid, ("unknown", ""))
             result.decisions[cid] = ref.Decision(status, rule, binding=raw.binding.get(cid, "recommended"))
+        for eid in kb.element_logic:
+            status, rule = raw.elements.get(eid, ("unknown", ""))
+            binding, under = raw.element_binding.get(eid, ("recommended", []))
+            result.elements[eid] = ref.Decision(status, rule, binding, under)
         return result
 
     return run

@@ -285,7 +285,7 @@ class Interview:
                              f", art. {r.article}" for r in q.references)
             click.echo(f"  Instruments: {refs}")
         if q.id in self.kb.show_if:
-            from .workbook import describe_condition
+            from .wording import describe_condition
 
             click.echo(f"  Asked because {describe_condition(self.kb, self.kb.show_if[q.id])}.")
         if q.citation == "required":

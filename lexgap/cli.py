@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from .commands.migrate import migrate_cmd
 from .commands import compare_cmd, diff_cmd, interview_cmd, questionnaire_export, questionnaire_import
 from .commands._common import friendly
 from .web.command import serve
@@ -383,6 +384,7 @@ def report_cmd(answers: Path, out: Path, fmt: str | None, pack: str | None) -> N
 
 cli.add_command(compare_cmd)
 cli.add_command(diff_cmd)
+cli.add_command(migrate_cmd)
 cli.add_command(interview_cmd)
 cli.add_command(serve)
 questionnaire.add_command(questionnaire_export)

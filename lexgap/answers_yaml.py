@@ -41,6 +41,11 @@ def _dump(data: Any) -> str:
                      width=100)
 
 
+def yaml_text(data: Any) -> str:
+    """Any plain data as YAML in the style of answers files (strings quoted where YAML would misread them)."""
+    return _dump(data)
+
+
 def answers_to_yaml(data: AnswersFile, kb: KnowledgeBase, header: Iterable[str] = ()) -> str:
     """An answers file as YAML that lexgap reads back into identical answers: state and assessment first,
     then the answers in printed order, each under a comment with its question number and text."""

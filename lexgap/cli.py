@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from .commands.migrate import migrate_cmd
 from .commands import compare_cmd, diff_cmd, interview_cmd, questionnaire_export, questionnaire_import
 from .commands._common import friendly
 from .web.command import serve
@@ -103,10 +104,14 @@ def rules_list(pack: str | None, paragraph: int | None, fmt: str) -> None:
         if paragraph is not None and para.paragraph != paragraph:
             continue
         for c in para.criteria:
+            bases = [b for el in c.elements for b in el.basis]
             rows.append({
                 "id": c.id, "paragraph": para.paragraph, "title": c.title, "kind": c.kind, "weight": c.weight,
-                "binding_for": sorted(c.obligation.binding_for),
-                "basis": [f"{b.instrument} {b.article}" for b in c.basis],
+                "binding_for": sorted({b.instrument for b in bases if b.binds}),
+                "basis": list(dict.fromkeys(f"{b.instrument} {b.article}" for b in bases)),
+                "elements": [{"id": f"{c.id}.{el.id}", "requirement": el.requirement,
+                              "binding_for": sorted({b.instrument for b in el.basis if b.binds})}
+                             for el in c.elements],
                 "recommendation": {"modality": c.recommendation.modality, "priority": c.recommendation.priority,
                                    "text": c.recommendation.text},
             })
@@ -117,7 +122,7 @@ def rules_list(pack: str | None, paragraph: int | None, fmt: str) -> None:
         return
     table([[r["id"], r["weight"], r["kind"], ", ".join(r["binding_for"]) or "-", r["title"]] for r in rows],
           ["ID", "WEIGHT", "KIND", "BINDING FOR", "TITLE"])
-    click.echo(f"\n{len(rows)} criteria")
+    click.echo(f"\n{len(rows)} criteria, {sum(len(r['elements']) for r in rows)} elements")
 
 
 @rules.command("show")
@@ -345,6 +350,18 @@ def explain_cmd(answers: Path, criterion: str, pack: str | None) -> None:
     click.echo(f"Outcome: {STATUS_LABELS[f.status]} ({f.binding}"
                + (f" under {', '.join(f.binding_instruments)}" if f.binding_instruments else "") + ")")
     click.echo(f"\n{e.sentence}\n")
+    if f.elements:
+        click.echo("Elements:")
+        for el in f.elements:
+            line = f"  [{STATUS_LABELS[el.status]}] {el.statement or el.requirement}"
+            if el.citations:
+                line += f" ({'; '.join(el.citations)})"
+            click.echo(line)
+            click.echo(f"      {el.obligation}")
+            for q in el.settle:
+                click.echo(f"      to decide it, answer Q{q.number} {q.text}")
+    for lim in f.limitations:
+        click.echo(lim.text)
     click.echo(f"Decided by rule: {e.rule}")
     if e.answers:
         click.echo("Answers it rests on:")
@@ -383,6 +400,7 @@ def report_cmd(answers: Path, out: Path, fmt: str | None, pack: str | None) -> N
 
 cli.add_command(compare_cmd)
 cli.add_command(diff_cmd)
+cli.add_command(migrate_cmd)
 cli.add_command(interview_cmd)
 cli.add_command(serve)
 questionnaire.add_command(questionnaire_export)

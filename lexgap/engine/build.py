@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from importlib.metadata import PackageNotFoundError, version
 
 from . import conditions as cond
@@ -56,6 +57,16 @@ def visible_values(kb: KnowledgeBase, answers: Answers) -> tuple[dict[str, objec
                     "not apply, so its answer was not used.",
             advice=f"Check the answers to questions {numbers} and {q.number}; correct whichever is wrong.",
             questions=sorted([qid] + controlling)))
+    if answers.migration is not None:
+        m = answers.migration
+        warnings.append(Warning(
+            id="I-MIGRATED", kind="input", title=f"Answers written for pack {m.from_version}, carried over",
+            message=f"This answers file was written for version {m.from_version} of the rule pack and was carried "
+                    f"over to version {m.to_version} for this run: {len(m.mapped)} answer(s) mapped to the new "
+                    f"questions, {len(m.kept_as_notes)} kept as notes on the nearest question.",
+            advice=f"Run 'lexgap migrate {Path(answers.file).name} -o NEW.yaml' to save the carried-over file, then "
+                   "review the notes it lists and answer the new questions.",
+            questions=[]))
     uncited = [questions[qid] for qid, answer in answers.data.answers.items()
                if qid in kept and questions[qid].citation == "required" and answer.value != "no"
                and not answer.citation]

@@ -48,7 +48,7 @@ TEMPLATES = """
 
 RECOMMEND_RULES = """
 (defrule RECOMMEND::gap
-   (logical (finding (id ?c) (status not_met|partial)))
+   (logical (finding (id ?c) (status not_met|partial)) (not (derived-input (criterion ?c))))
    => (assert (gap (id ?c))))
 (defrule RECOMMEND::gap-blocks-dependent
    (logical (gap (id ?c)) (depends (criterion ?d) (on ?c)) (gap (id ?d)))

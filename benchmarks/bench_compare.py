@@ -41,7 +41,7 @@ def make_region(folder: Path, n: int, seed: int) -> list[Path]:
 
     from lexgap.engine.knowledge import load_knowledge
     from lexgap.engine.models import AnswersFile
-    from lexgap.workbook import answers_to_yaml
+    from lexgap.answers_yaml import answers_to_yaml
 
     kb = load_knowledge()
     paths = []

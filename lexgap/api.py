@@ -92,3 +92,44 @@ class Session:
         raw = self._runner.run()
         values = dict(self._asserted)
         return build_assessment(self.kb, self.answers, values, raw, self._input_warnings)
+
+
+# --- saved assessments ------------------------------------------------------------------------------------
+
+def load_assessment_json(path: str | Path) -> Assessment:
+    """An Assessment saved with `lexgap assess --format json` (or `report -o X.json`)."""
+    from pydantic import ValidationError
+
+    from .engine.yamlio import read_text
+
+    text = read_text(path, max_bytes=32 * 1024 * 1024)
+    try:
+        return Assessment.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "the top level"
+        raise InputError(Problem(str(path), f"this is not a lexgap assessment ({where}: {first['msg']})",
+                                 "give an answers file (.yaml) or the JSON written by 'lexgap assess --format "
+                                 "json'")) from None
+
+
+def is_assessment_json(path: str | Path) -> bool:
+    """A .json file holding an Assessment (rather than an answers file written as JSON)."""
+    import json
+
+    if Path(path).suffix.lower() != ".json":
+        return False
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return False  # the answers loader reports it, with the line and column
+    return isinstance(data, dict) and "findings" in data and "pack" in data
+
+
+def load_input(path: str | Path, pack: str | Path | None = None) -> tuple[Assessment, str]:
+    """An Assessment from an answers file (assessed now with `pack`) or from a saved assessment (.json).
+    Returns the assessment and its source ('answers' or 'assessment')."""
+    if is_assessment_json(path):
+        return load_assessment_json(path), "assessment"
+    return assess(path, pack), "answers"

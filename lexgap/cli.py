@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from .commands.migrate import migrate_cmd
 from .commands import compare_cmd, diff_cmd, interview_cmd, questionnaire_export, questionnaire_import
 from .commands._common import friendly
 from .web.command import serve
@@ -15,6 +16,9 @@ from .web.command import serve
 FORMAT_TABLE_JSON = click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
                                  show_default=True, help="Output format; json is stable and sorted.")
 PACK = click.option("--pack", metavar="PACK", help="Rule pack folder or bundled id (default: res-74-174).")
+QUESTIONNAIRE = click.option("--questionnaire", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                             help="Questionnaire file to check the pack with (default: the pack folder's "
+                                  "questionnaire.yaml, else the installed one its pack.yaml names).")
 DRAFT = click.option("--draft", is_flag=True,
                      help="Skip completeness checks (all paragraphs present, every question used) while writing a pack.")
 
@@ -55,18 +59,34 @@ def rules() -> None:
     """Inspect, check, compile and test the rule pack."""
 
 
+def questionnaire_used(kb: Any, given: Path | None) -> str:
+    """Which questionnaire file a pack was checked with, said plainly."""
+    path = kb.questionnaire_path
+    if given is not None:
+        return f"questionnaire: {path} (given with --questionnaire)"
+    if path.parent == kb.root:
+        return f"questionnaire: {path} (the pack folder's own)"
+    return (f"questionnaire: {path}, installed with lexgap and named in pack.yaml (the pack folder has no "
+            "questionnaire.yaml; give another with --questionnaire)")
+
+
 @rules.command("validate")
 @click.argument("pack", required=False)
+@QUESTIONNAIRE
 @DRAFT
 @friendly
-def rules_validate(pack: str | None, draft: bool) -> None:
-    """Check a rule pack (default: the bundled pack) and its questionnaire."""
+def rules_validate(pack: str | None, questionnaire: Path | None, draft: bool) -> None:
+    """Check a rule pack (default: the bundled pack) and its questionnaire.
+
+    The questionnaire is the file given with --questionnaire, else the pack folder's questionnaire.yaml,
+    else the installed one its pack.yaml names; the output says which was read."""
     from .engine.knowledge import load_knowledge
 
-    kb = load_knowledge(pack, draft)
+    kb = load_knowledge(pack, draft, questionnaire)
     click.echo(f"{kb.pack.id} {kb.pack.version}: valid — {len(kb.paragraphs)} paragraphs, {len(kb.criteria)} "
                f"criteria, {len(kb.concepts)} concepts, {len(kb.questions)} questions, "
                f"{len(kb.consistency)} consistency rules, {len(kb.packages)} reform packages.")
+    click.echo(questionnaire_used(kb, questionnaire))
 
 
 @rules.command("list")
@@ -84,10 +104,14 @@ def rules_list(pack: str | None, paragraph: int | None, fmt: str) -> None:
         if paragraph is not None and para.paragraph != paragraph:
             continue
         for c in para.criteria:
+            bases = [b for el in c.elements for b in el.basis]
             rows.append({
                 "id": c.id, "paragraph": para.paragraph, "title": c.title, "kind": c.kind, "weight": c.weight,
-                "binding_for": sorted(c.obligation.binding_for),
-                "basis": [f"{b.instrument} {b.article}" for b in c.basis],
+                "binding_for": sorted({b.instrument for b in bases if b.binds}),
+                "basis": list(dict.fromkeys(f"{b.instrument} {b.article}" for b in bases)),
+                "elements": [{"id": f"{c.id}.{el.id}", "requirement": el.requirement,
+                              "binding_for": sorted({b.instrument for b in el.basis if b.binds})}
+                             for el in c.elements],
                 "recommendation": {"modality": c.recommendation.modality, "priority": c.recommendation.priority,
                                    "text": c.recommendation.text},
             })
@@ -98,7 +122,7 @@ def rules_list(pack: str | None, paragraph: int | None, fmt: str) -> None:
         return
     table([[r["id"], r["weight"], r["kind"], ", ".join(r["binding_for"]) or "-", r["title"]] for r in rows],
           ["ID", "WEIGHT", "KIND", "BINDING FOR", "TITLE"])
-    click.echo(f"\n{len(rows)} criteria")
+    click.echo(f"\n{len(rows)} criteria, {sum(len(r['elements']) for r in rows)} elements")
 
 
 @rules.command("show")
@@ -138,27 +162,50 @@ def rules_compile(pack: str | None, emit: str) -> None:
 
 @rules.command("test")
 @PACK
-@click.option("--only", help="Run only the case files whose name starts with this, e.g. P01.")
-@click.option("--reference", is_flag=True, help="Use the plain-Python reference evaluator instead of CLIPS.")
+@click.option("--only", help="Run only the case files whose name starts with this, e.g. P01 (the coverage "
+              "checks then do not run).")
+@click.option("--evaluator", type=click.Choice(["both", "clips", "reference"]), default="both", show_default=True,
+              help="Run the cases on the CLIPS engine, the plain-Python reference evaluator, or both.")
+@click.option("--reference", is_flag=True, hidden=True, help="Same as --evaluator reference.")
+@QUESTIONNAIRE
 @DRAFT
 @friendly
-def rules_test(pack: str | None, only: str | None, reference: bool, draft: bool) -> None:
-    """Run the pack's golden cases (answers in, expected outcomes out)."""
+def rules_test(pack: str | None, only: str | None, evaluator: str, reference: bool, questionnaire: Path | None,
+               draft: bool) -> None:
+    """Run the pack's golden cases (answers in, expected outcomes out) on both evaluators, and check that
+    they reach every outcome of every criterion and exercise every concept and consistency rule.
+
+    This is the whole gate: CI runs the same checks."""
     from .engine import golden
     from .engine.knowledge import load_knowledge
 
-    kb = load_knowledge(pack, draft)
-    results = golden.run_all(kb, golden.evaluator(kb, reference), only)
-    if not results:
+    kb = load_knowledge(pack, draft, questionnaire)
+    chosen = ("reference",) if reference else golden.EVALUATORS if evaluator == "both" else (evaluator,)
+    report = golden.gate(kb, chosen, only)
+    if not report.results:
         names = ", ".join(p.stem for p in golden.case_files(kb))
         raise click.BadParameter(f"no case file starts with '{only}'; the files are: {names}", param_hint="--only")
-    failed = [r for r in results if r[2]]
-    for file, name, diffs in failed:
-        click.echo(f"FAIL {file}: {name}", err=True)
-        for d in diffs:
+    for r in report.failed:
+        click.echo(f"FAIL {r.file}: {r.case} ({r.evaluator})", err=True)
+        for d in r.diffs:
             click.echo(f"    {d}", err=True)
-    click.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
-    if failed:
+    if report.unreached:
+        click.echo("FAIL no golden case asserts these outcomes (add a case that reaches each):", err=True)
+        for line in report.unreached:
+            click.echo(f"    {line}", err=True)
+    if report.unexercised:
+        click.echo("FAIL no golden case asserts these (add 'concepts:' or 'warnings:' to a case):", err=True)
+        for line in report.unexercised:
+            click.echo(f"    {line}", err=True)
+    click.echo(f"{len(report.results) - len(report.failed)} passed, {len(report.failed)} failed "
+               f"(on {' and '.join(chosen)})")
+    if report.coverage_checked:
+        gaps = len(report.unreached) + len(report.unexercised)
+        click.echo("coverage: every outcome, concept and consistency rule is exercised" if not gaps
+                   else f"coverage: {gaps} gap(s), listed above")
+    else:
+        click.echo("coverage: not checked (--only runs part of the cases)")
+    if not report.passed:
         sys.exit(1)
 
 
@@ -303,6 +350,18 @@ def explain_cmd(answers: Path, criterion: str, pack: str | None) -> None:
     click.echo(f"Outcome: {STATUS_LABELS[f.status]} ({f.binding}"
                + (f" under {', '.join(f.binding_instruments)}" if f.binding_instruments else "") + ")")
     click.echo(f"\n{e.sentence}\n")
+    if f.elements:
+        click.echo("Elements:")
+        for el in f.elements:
+            line = f"  [{STATUS_LABELS[el.status]}] {el.statement or el.requirement}"
+            if el.citations:
+                line += f" ({'; '.join(el.citations)})"
+            click.echo(line)
+            click.echo(f"      {el.obligation}")
+            for q in el.settle:
+                click.echo(f"      to decide it, answer Q{q.number} {q.text}")
+    for lim in f.limitations:
+        click.echo(lim.text)
     click.echo(f"Decided by rule: {e.rule}")
     if e.answers:
         click.echo("Answers it rests on:")
@@ -341,6 +400,7 @@ def report_cmd(answers: Path, out: Path, fmt: str | None, pack: str | None) -> N
 
 cli.add_command(compare_cmd)
 cli.add_command(diff_cmd)
+cli.add_command(migrate_cmd)
 cli.add_command(interview_cmd)
 cli.add_command(serve)
 questionnaire.add_command(questionnaire_export)

@@ -65,29 +65,30 @@ def _collect(kb: KnowledgeBase, node: cond.Node | None, facts: cond.Facts, out: 
 
 
 def open_questions(kb: KnowledgeBase, facts: cond.Facts) -> set[str]:
-    """Questions whose answer can still change a finding (its outcome or binding status) or a warning."""
+    """Questions whose answer can still change a finding (an element's outcome or binding status) or a
+    warning."""
     out: set[str] = set()
-    criteria = kb.criteria
-    for cid, crit in criteria.items():
-        logic = kb.logic[cid]
+    for logic in kb.element_logic.values():
         seen: set[str] = set()
         applies = cond.evaluate(logic.applies, facts) if logic.applies is not None else True
         if applies is False:
             continue
         _collect(kb, logic.applies, facts, out, seen)
-        if crit.derived_from is None:
-            met = cond.evaluate(logic.met, facts) if logic.met is not None else None
-            _collect(kb, logic.met, facts, out, seen)
-            if logic.partial is not None and met is not True:
-                _collect(kb, logic.partial, facts, out, seen)
-            if logic.cap is not None and met is not False:
-                _collect(kb, logic.cap, facts, out, seen)
-        if crit.obligation.binding_for:
-            party = cond.Or(tuple(kb.party_logic[i] for i in crit.obligation.binding_for if i in kb.party_logic))
-            if party.items:
-                _collect(kb, party, facts, out, seen)
-                if cond.evaluate(party, facts) is not False:
-                    _collect(kb, logic.not_binding, facts, out, seen)
+        met = cond.evaluate(logic.met, facts) if logic.met is not None else None
+        _collect(kb, logic.met, facts, out, seen)
+        if logic.partial is not None and met is not True:
+            _collect(kb, logic.partial, facts, out, seen)
+        for instrument, unless in logic.binds:
+            party = kb.party_logic.get(instrument)
+            if party is None:
+                continue
+            _collect(kb, party, facts, out, seen)
+            if cond.evaluate(party, facts) is not False:
+                _collect(kb, unless, facts, out, seen)
+    for cid, crit in kb.criteria.items():
+        applies_node = kb.logic[cid].applies
+        if crit.derived_from is not None and applies_node is not None:
+            _collect(kb, applies_node, facts, out, set())
     for node in kb.warning_logic.values():
         _collect(kb, node, facts, out, set())
     return out
@@ -285,7 +286,7 @@ class Interview:
                              f", art. {r.article}" for r in q.references)
             click.echo(f"  Instruments: {refs}")
         if q.id in self.kb.show_if:
-            from .workbook import describe_condition
+            from .wording import describe_condition
 
             click.echo(f"  Asked because {describe_condition(self.kb, self.kb.show_if[q.id])}.")
         if q.citation == "required":

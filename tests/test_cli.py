@@ -80,7 +80,34 @@ def test_rules_compile_emits_clips_modules():
 def test_rules_test_runs_the_golden_cases():
     result = invoke("rules", "test")
     assert result.exit_code == 0, result.stderr
-    assert " passed, 0 failed" in result.output
+    assert " passed, 0 failed (on clips and reference)" in result.output
+    assert "coverage: every outcome, concept and consistency rule is exercised" in result.output
+
+
+def test_rules_test_fails_a_pack_whose_cases_leave_outcomes_unreached(tmp_path):
+    import shutil
+
+    from lexgap.engine.knowledge import RULES_DIR
+
+    pack = tmp_path / "pack"
+    shutil.copytree(RULES_DIR / "res-74-174", pack)
+    (pack / "tests" / "P02.yaml").unlink()
+    result = invoke("rules", "test", "--pack", str(pack), "--evaluator", "reference")
+    assert result.exit_code == 1
+    assert "0 failed (on reference)" in result.output
+    assert "no golden case asserts these outcomes" in result.stderr and "P02.01: " in result.stderr
+    partial = invoke("rules", "test", "--pack", str(pack), "--only", "P01", "--evaluator", "reference")
+    assert partial.exit_code == 0 and "coverage: not checked" in partial.output
+
+
+def test_rules_validate_says_which_questionnaire_it_read(tmp_path):
+    result = invoke("rules", "validate")
+    assert result.exit_code == 0
+    assert "res-74-174.yaml, installed with lexgap and named in pack.yaml" in result.output
+    from lexgap.engine.knowledge import QUESTIONNAIRES_DIR
+
+    given = invoke("rules", "validate", "--questionnaire", str(QUESTIONNAIRES_DIR / "res-74-174.yaml"))
+    assert given.exit_code == 0 and "(given with --questionnaire)" in given.output
 
 
 def test_questionnaire_list_json_is_stable():

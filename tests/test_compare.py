@@ -57,7 +57,7 @@ def answers_data(kb, seed: int, share: float = 0.9, name: str | None = None, cod
 
 def write_state(folder: Path, kb, seed: int, **kw) -> Path:
     from lexgap.engine.models import AnswersFile
-    from lexgap.workbook import answers_to_yaml
+    from lexgap.answers_yaml import answers_to_yaml
 
     data = answers_data(kb, seed, **kw)
     data["answers"] = {q: {"value": v} for q, v in data["answers"].items()}

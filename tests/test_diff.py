@@ -16,7 +16,7 @@ from .test_compare import answers_data
 
 def write(path: Path, kb, data: dict) -> Path:
     from lexgap.engine.models import AnswersFile
-    from lexgap.workbook import answers_to_yaml
+    from lexgap.answers_yaml import answers_to_yaml
 
     data = dict(data, answers={q: {"value": v} for q, v in data["answers"].items()})
     path.write_text(answers_to_yaml(AnswersFile.model_validate(data), kb), encoding="utf-8")

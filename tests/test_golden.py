@@ -1,5 +1,6 @@
 """Golden cases of the bundled pack (answers in, expected outcomes out), run on both evaluators,
-plus the coverage gate: every criterion reaches each outcome it can have in some case."""
+plus the coverage gate: every criterion reaches each outcome it can have in some case. The gate is
+lexgap.engine.golden.gate, the same function `lexgap rules test` runs."""
 from __future__ import annotations
 
 import pytest
@@ -32,29 +33,39 @@ def test_a_wrong_case_fails(kb):
         f"{criterion}: expected {wrong_status}, got {case.expect[criterion]}"]
 
 
-def test_every_criterion_reaches_every_outcome_it_can_have(kb):
-    reached: dict[str, set[str]] = {c: set() for c in kb.criteria}
-    run = golden.evaluator(kb)
-    for _, case in CASES:
-        result = run(case.answers)
-        for cid, decision in result.decisions.items():
-            if cid in case.expect:
-                reached[cid].add(decision.status)
-    missing = []
-    for cid, crit in kb.criteria.items():
-        needed = {"met", "not_met", "unknown"}
-        if crit.partial_when or (crit.derived_from and crit.derived_from.partial == "any"):
-            needed.add("partial")
-        if crit.applies_when:
-            needed.add("not_applicable")
-        if needed - reached[cid]:
-            missing.append(f"{cid}: {', '.join(sorted(needed - reached[cid]))}")
-    assert not missing, "golden cases never assert these outcomes:\n" + "\n".join(missing)
+@pytest.fixture(scope="module")
+def gate(kb):
+    return golden.gate(kb)
 
 
-def test_every_concept_and_warning_is_exercised(kb):
-    seen_concepts = {c for _, case in CASES for c in case.concepts}
-    seen_warnings = {w for _, case in CASES for w in (case.warnings or [])}
-    authored = {c for c in kb.concepts if not c.startswith("party_")}
-    assert authored - seen_concepts == set()
-    assert {r.id for r in kb.consistency} - seen_warnings == set()
+def test_every_criterion_reaches_every_outcome_it_can_have(gate):
+    assert gate.coverage_checked
+    assert not gate.unreached, "golden cases never assert these outcomes:\n" + "\n".join(gate.unreached)
+
+
+def test_every_concept_and_warning_is_exercised(gate):
+    assert not gate.unexercised, "golden cases never assert these:\n" + "\n".join(gate.unexercised)
+
+
+def test_the_gate_runs_every_case_on_both_evaluators(gate):
+    assert {r.evaluator for r in gate.results} == {"clips", "reference"}
+    assert len(gate.results) == 2 * len(CASES)
+    assert gate.passed
+
+
+def test_a_new_criterion_without_golden_cases_fails_the_gate(kb):
+    """The gap the issue names: a criterion no case reaches fails `rules test`, not only pytest."""
+    from dataclasses import replace
+
+    crit = next(iter(kb.criteria.values()))
+    extra = crit.model_copy(update={"id": crit.id[:4] + "99"})
+    para = kb.paragraph_of(crit.id)
+    bigger = replace(kb, paragraphs=[p.model_copy(update={"criteria": p.criteria + [extra]}) if p is para else p
+                                     for p in kb.paragraphs])
+    results = [r for r in golden.run_cases(kb, ("reference",)) if r.evaluation is not None]
+    assert f"{extra.id}: " + ", ".join(sorted(golden.outcomes(extra))) in golden.unreached_outcomes(bigger, results)
+
+
+def test_an_unused_concept_is_reported(kb):
+    cases = [case for _, case in CASES if not case.concepts]
+    assert any(line.startswith("concept ") for line in golden.unexercised(kb, cases))

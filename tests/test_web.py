@@ -737,3 +737,117 @@ def test_serve_runs_and_stops_cleanly(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
+
+
+# --- the factory, its blueprints and the security hooks, view by view -------------------------------------------
+
+def url_args(rule, stem: str, app) -> dict:
+    ws = app.extensions["lexgap"]
+    values = {"stem": stem, "section_id": ws.kb.questionnaire.sections[0].id,
+              "number": ws.kb.paragraphs[0].paragraph, "filename": "lexgap.css"}
+    return {name: values[name] for name in rule.arguments}
+
+
+def test_factory_registers_the_blueprints(app):
+    assert set(app.blueprints) == {"start", "questionnaire", "details", "downloads"}
+    for rule in app.url_map.iter_rules():
+        assert rule.endpoint == "static" or rule.endpoint.split(".")[0] in app.blueprints, rule.endpoint
+
+
+def test_every_page_and_download_answers_on_its_own(client, app, monkeypatch):
+    from lexgap.web import downloads
+
+    # the PDF itself is made (slowly) in test_pdf_report_in_worker_process; here only the view is exercised
+    monkeypatch.setattr(downloads, "render_inline", lambda assessment, files: b"%PDF-1.7 " + files[0][1])
+    stem = create(client)
+    expected = {"application/pdf", "application/yaml", "text/html", "text/css",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    seen = set()
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods:
+            continue
+        with app.test_request_context():
+            url = flask.url_for(rule.endpoint, **url_args(rule, stem, app))
+        response = client.get(url)
+        if rule.endpoint == "questionnaire.assessment_home":
+            assert response.status_code == 302 and "/section/" in response.headers["Location"]
+        else:
+            assert response.status_code == 200, (rule.endpoint, response.data[:300])
+            assert response.mimetype in expected, (rule.endpoint, response.mimetype)
+            assert response.headers["X-Frame-Options"] == "DENY"
+        seen.add(rule.endpoint)
+    assert {"start.index", "questionnaire.section_page", "questionnaire.paragraph_page", "details.edit",
+            "downloads.report_pdf", "downloads.answers_file"} <= seen
+
+
+def test_every_form_post_is_refused_without_a_token(client, app, data_dir):
+    stem = create(client)
+    path = data_dir / f"{stem}.yaml"
+    before = path.read_bytes()
+    posts = [r for r in app.url_map.iter_rules() if "POST" in r.methods]
+    assert {r.endpoint for r in posts} == {"start.new_assessment", "start.copy_example", "start.upload",
+                                           "questionnaire.save_answers", "details.edit"}
+    for rule in posts:
+        with app.test_request_context():
+            url = flask.url_for(rule.endpoint, **url_args(rule, stem, app))
+        response = client.post(url, data={"state_name": "X", "assessors": "Y", "date": "2026-01-01",
+                                          "status": "draft", "q": "treaty.crc", "v.treaty.crc": "party"})
+        assert response.status_code == 400, rule.endpoint
+        assert b"Nothing was" in response.data, rule.endpoint
+    assert path.read_bytes() == before and len(list(data_dir.glob("*.yaml"))) == 1
+
+
+def test_security_init_app_on_a_bare_app():
+    from lexgap.web import security
+
+    bare = flask.Flask("bare", template_folder=str(Path(__file__).resolve().parent.parent / "lexgap" / "templates"))
+    bare.config.update(SECRET_KEY="k" * 32, LEXGAP_ALLOWED_HOSTS=security.LOOPBACK_HOSTS)
+    bare.jinja_env.globals.update(url_for=lambda *a, **k: "/")
+    bare.add_url_rule("/", "index", lambda: flask.render_template_string("{{ csrf_token() }}"))
+    bare.add_url_rule("/hard", "hard", lambda: "done", methods=["POST"])
+    bare.add_url_rule("/soft", "soft", security.soft_csrf(lambda: "failed" if flask.g.csrf_failed else "ok"),
+                      methods=["POST"])
+    bare.jinja_env.globals["pack"] = type("P", (), {"id": "p", "version": "1"})
+    security.init_app(bare)
+    client = bare.test_client()
+    tok = client.get("/").data.decode()
+    assert len(tok) > 30
+    assert client.post("/hard", data={"csrf_token": tok}).data == b"done"
+    assert client.post("/hard", data={}).status_code == 400
+    assert client.post("/soft", data={}).data == b"failed"
+    assert client.post("/soft", headers={"X-CSRF-Token": tok}).data == b"ok"
+    assert client.post("/hard", data={"csrf_token": tok}, headers={"Origin": "http://evil.example"}).status_code == 403
+    assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
+    response = client.get("/")
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_two_apps_in_one_process_keep_to_their_own_folders(tmp_path):
+    one = create_app(tmp_path / "one", pdf_in_worker=False, testing=True)
+    two = create_app(tmp_path / "two", pdf_in_worker=False, testing=True)
+    stem = create(one.test_client(), "Onland")
+    assert b"Onland" in one.test_client().get("/").data
+    assert b"Onland" not in two.test_client().get("/").data
+    assert two.test_client().get(f"/a/{stem}/section/treaty").status_code == 404
+
+
+def test_views_one_by_one_in_a_request_context(app, client):
+    from werkzeug.exceptions import HTTPException
+
+    from lexgap.web import downloads, pages, questionnaire, start
+
+    stem = create(client)
+    with app.test_request_context("/"):
+        html, code = start.index()
+        assert code == 200 and "Testland" in html
+        assert pages.parse_view("section:treaty") == ("section", "treaty")
+        assert pages.parse_view("paragraph:99") is None and pages.parse_view("../x") is None
+        assert pages.view_url(stem, ("paragraph", 3), "treaty.crc").endswith(f"/a/{stem}/paragraph/3#q-treaty.crc")
+        page, code = questionnaire.section_page(stem, "treaty")
+        assert code == 200 and 'id="q-treaty.crc"' in page
+        response = downloads.answers_file(stem)
+        assert response.headers["Content-Disposition"] == f'attachment; filename="{stem}.yaml"'
+        with pytest.raises(HTTPException) as info:
+            questionnaire.section_page("no-such-file", "treaty")
+        assert info.value.code == 404

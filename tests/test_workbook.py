@@ -16,7 +16,8 @@ from lexgap.commands import questionnaire_export, questionnaire_import
 from lexgap.engine.answers import Answers, parse_answers
 from lexgap.engine.models import Answer, AnswersFile
 from lexgap.errors import InputError
-from lexgap.workbook import COL, ILLEGAL, META, QUESTIONS, STATE, answers_to_yaml, export_workbook, import_workbook
+from lexgap.answers_yaml import answers_to_yaml
+from lexgap.workbook import COL, ILLEGAL, META, QUESTIONS, STATE, export_workbook, import_workbook
 
 from .conftest import example_files
 from .strategies import answer_sets

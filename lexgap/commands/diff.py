@@ -34,7 +34,7 @@ def diff_cmd(old: Path, new: Path, out: Path | None, fmt: str | None, force: boo
       lexgap diff veridia-2024.json veridia-2026.yaml -o progress.html
     """
     from .. import diff as d
-    from ..compare import load_input
+    from ..api import load_input
 
     if out is not None and out.resolve() in (old.resolve(), new.resolve()):
         raise Refused(Problem(str(out), "this is one of the two files being compared; lexgap never overwrites an "

@@ -36,7 +36,7 @@ def interview_cmd(out: Path | None, resume: Path | None, pack: str | None) -> No
     from ..engine.answers import Answers, load_answers
     from ..engine.knowledge import load_knowledge
     from ..interview import ask_header, start
-    from ..workbook import answers_to_yaml
+    from ..answers_yaml import answers_to_yaml
 
     kb = load_knowledge(pack)
     if resume is not None:

@@ -64,7 +64,8 @@ def questionnaire_import(workbook: Path, out: Path, force: bool, pack: str | Non
     """
     from ..engine.answers import parse_answers
     from ..engine.knowledge import load_knowledge
-    from ..workbook import answers_to_yaml, import_workbook
+    from ..answers_yaml import answers_to_yaml
+    from ..workbook import import_workbook
 
     if out.suffix.lower() not in (".yaml", ".yml"):
         raise Refused(Problem(str(out), "the answers file must be a .yaml file", f"name it {out.with_suffix('.yaml')}"))

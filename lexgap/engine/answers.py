@@ -10,6 +10,7 @@ from typing import Any
 
 from ..errors import InputError, Problem
 from .knowledge import KnowledgeBase
+from .migrate import MigrationReport, migrate_data, migration_for, needs_migration
 from .models import YES_NO_VALUES, Answer, AnswersFile, Question
 from .validation import near, validate
 from .yamlio import Document, load, parse_text
@@ -21,6 +22,7 @@ class Answers:
 
     file: str
     data: AnswersFile
+    migration: MigrationReport | None = None
 
     @property
     def values(self) -> dict[str, Any]:
@@ -47,6 +49,11 @@ def _check(doc: Document, kb: KnowledgeBase) -> Answers:
         raise InputError(doc.problem((), "an answers file must be a mapping with 'state', 'assessment' and "
                                          "'answers'", "see lexgap/questionnaires/examples/ for the format"))
     data = dict(doc.data)
+    report = None
+    old_version = needs_migration(kb, data)
+    migration = migration_for(kb, old_version) if old_version else None
+    if migration is not None:
+        data, report = migrate_data(kb, data, migration)
     raw_answers = data.get("answers")
     if isinstance(raw_answers, dict):
         data["answers"] = {q: a if isinstance(a, dict) else {"value": a} for q, a in raw_answers.items()}
@@ -55,7 +62,7 @@ def _check(doc: Document, kb: KnowledgeBase) -> Answers:
         problems += _check_against_pack(doc, model, kb)
     if problems:
         raise InputError(problems)
-    return Answers(doc.file, model)
+    return Answers(doc.file, model, report)
 
 
 def _check_against_pack(doc: Document, model: AnswersFile, kb: KnowledgeBase) -> list[Problem]:
@@ -67,8 +74,8 @@ def _check_against_pack(doc: Document, model: AnswersFile, kb: KnowledgeBase) ->
     elif info.pack_version.split(".")[0] != kb.pack.version.split(".")[0]:
         problems.append(doc.problem(("assessment", "pack_version"), f"this file was written for version "
                                     f"{info.pack_version} of the pack; the rule pack in use is {kb.pack.version}",
-                                    "re-check the answers against the current questionnaire, then update "
-                                    "pack_version"))
+                                    "the pack ships no migration from that version: re-check the answers "
+                                    "against the current questionnaire, then update pack_version"))
     questions = kb.questions
     for qid, answer in model.answers.items():
         path = ("answers", qid)

@@ -18,7 +18,7 @@ Binding = Literal["binding", "recommended", "unknown"]
 Level = Literal["aligned", "partially_aligned", "not_aligned", "insufficient_information",
                 "leading", "active", "limited", "none", "not_applicable"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STATUS_LABELS = {"met": "Met", "partial": "Partially met", "not_met": "Not met", "unknown": "Unknown",
                  "not_applicable": "Not applicable"}
 LEVEL_LABELS = {"aligned": "Aligned", "partially_aligned": "Partially aligned", "not_aligned": "Not aligned",
@@ -66,6 +66,31 @@ class Article(Out):
     article: str
     label: str = Field(description="e.g. 'Optional Protocol on the sale of children, art. 3(1)(c)'")
     checked: bool
+    binds: bool = Field(False, description="True when the article obliges a party to meet the element.")
+
+
+class ElementResult(Out):
+    """One requirement of a criterion, as the answers decide it."""
+
+    id: str = Field(description="'<criterion>.<element>', e.g. 'P01.05.possession'.")
+    requirement: str
+    status: Status
+    binding: Binding = Field(description="'binding' when an instrument the State is bound by requires it "
+                             "(and no permitted reservation applies); 'unknown' while that is not known.")
+    binding_instruments: list[str] = Field(description="The instruments under which it binds the State.")
+    obligation: str = Field(description="'Required by ...' or 'Recommended (good practice: ...)'.")
+    statement: str = Field(description="What the State's law does on this element, true of its answers; "
+                           "empty while unknown or not applicable.")
+    basis: list[Article]
+    citations: list[str] = Field(description="The national provisions cited in the answers it rests on.")
+    answers: list[str] = Field(description="The numbers of the questions it rests on.")
+    settle: list[QuestionRef] = Field(default_factory=list, description="For an unknown element, the questions "
+                                      "whose answers would decide it.")
+
+
+class LimitationResult(Out):
+    criteria: list[str]
+    text: str
 
 
 class Explanation(Out):
@@ -87,10 +112,17 @@ class Finding(Out):
     weight: str
     status: Status
     binding: Binding
-    binding_instruments: list[str] = Field(description="Treaties the State is party to that require this criterion.")
-    statement: str
+    binding_instruments: list[str] = Field(description="For a gap, the instruments binding the State under which "
+                                           "a missing element is required; otherwise those under which an element "
+                                           "binds it.")
+    statement: str = Field(description="What the State's law does, element by element, true of its answers.")
     explanation: Explanation
     basis: list[Article]
+    elements: list[ElementResult] = Field(default_factory=list)
+    limitations: list[LimitationResult] = Field(
+        default_factory=list, description="Other criteria's gaps that limit this one; they never change its status.")
+    scored: bool = Field(True, description="False for a cross-reference criterion derived from others: its "
+                         "gaps are scored where they arise, not again here.")
     points: float | None = Field(description="Score contribution (met 1, partial 0.5, not met 0); None if not scored.")
     icmec: list[str] = Field(default_factory=list)
     mnr: list[int] = Field(default_factory=list)
@@ -111,11 +143,21 @@ class ParagraphResult(Out):
     criteria: list[str]
 
 
+class MissingElement(Out):
+    id: str
+    requirement: str
+    status: Status
+    binding: bool = Field(description="True when it binds the State.")
+    obligation: str = Field(description="'Required by ...' or 'Recommended (good practice: ...)'.")
+
+
 class RecommendationItem(Out):
     criterion: str
     title: str
     status: Status
     text: str
+    missing: list[MissingElement] = Field(default_factory=list,
+                                          description="The elements missing for this State, each with its basis.")
 
 
 class Recommendation(Out):
@@ -200,7 +242,7 @@ class PackInfo(Out):
 
 
 class Assessment(Out):
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[2] = SCHEMA_VERSION
     lexgap_version: str
     pack: PackInfo
     state: State

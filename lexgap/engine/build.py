@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from importlib.metadata import PackageNotFoundError, version
 
 from . import conditions as cond
 from .answers import Answers, answer_display
-from .assessment import (AnswerRecord, Article, Assessment, ConceptResult, Crosswalk, Explanation, Finding,
+from .assessment import (STATUS_LABELS, AnswerRecord, Article, Assessment, ConceptResult, Crosswalk, ElementResult,
+                         Explanation, Finding, LimitationResult,
                          IcmecCriterion, IcmecVerdict, InformationGap, MnrCapability, PackInfo, QuestionRef, Warning)
 from .clips_runtime import RawResult
 from .compile import compiled
 from .knowledge import KnowledgeBase
-from .models import Criterion
+from .elements import element_id, is_gap
+from .models import Criterion, Element
 from .recommend import recommendations
 from .scoring import paragraph_result, summarise
 
@@ -54,6 +57,16 @@ def visible_values(kb: KnowledgeBase, answers: Answers) -> tuple[dict[str, objec
                     "not apply, so its answer was not used.",
             advice=f"Check the answers to questions {numbers} and {q.number}; correct whichever is wrong.",
             questions=sorted([qid] + controlling)))
+    if answers.migration is not None:
+        m = answers.migration
+        warnings.append(Warning(
+            id="I-MIGRATED", kind="input", title=f"Answers written for pack {m.from_version}, carried over",
+            message=f"This answers file was written for version {m.from_version} of the rule pack and was carried "
+                    f"over to version {m.to_version} for this run: {len(m.mapped)} answer(s) mapped to the new "
+                    f"questions, {len(m.kept_as_notes)} kept as notes on the nearest question.",
+            advice=f"Run 'lexgap migrate {Path(answers.file).name} -o NEW.yaml' to save the carried-over file, then "
+                   "review the notes it lists and answer the new questions.",
+            questions=[]))
     uncited = [questions[qid] for qid, answer in answers.data.answers.items()
                if qid in kept and questions[qid].citation == "required" and answer.value != "no"
                and not answer.citation]
@@ -117,18 +130,30 @@ class _Builder:
                     frontier.append(c)
         return questions, concepts, list(findings)
 
+    def settle_element(self, eid: str) -> list[str]:
+        """Questions whose answers would decide an unknown element."""
+        logic = self.kb.element_logic[eid]
+        out: list[str] = []
+        for node in (logic.applies, logic.met, logic.partial):
+            if node is not None and cond.evaluate(node, self.facts) is None:
+                for atom in cond.deciding_atoms(node, self.facts):
+                    self._unknown_leaves(atom, out)
+        return out
+
     def settle(self, cid: str) -> list[str]:
         """Questions whose answers would decide an unknown criterion."""
         if cid in self.settle_cache:
             return self.settle_cache[cid]
         crit = self.criteria[cid]
-        logic = self.kb.logic[cid]
         out: list[str] = []
-        nodes = [n for n in (logic.applies, logic.met, logic.partial) if n is not None]
-        for node in nodes:
-            if cond.evaluate(node, self.facts) is None:
-                for atom in cond.deciding_atoms(node, self.facts):
-                    self._unknown_leaves(atom, out)
+        logic = self.kb.logic[cid]
+        if logic.applies is not None and cond.evaluate(logic.applies, self.facts) is None:
+            for atom in cond.deciding_atoms(logic.applies, self.facts):
+                self._unknown_leaves(atom, out)
+        for el in crit.elements:
+            eid = element_id(cid, el.id)
+            if self.raw.elements.get(eid, ("unknown",))[0] == "unknown":
+                out += [q for q in self.settle_element(eid) if q not in out]
         if crit.derived_from:
             for other in crit.derived_from.criteria:
                 if self.facts.statuses.get(other) == "unknown":
@@ -137,14 +162,22 @@ class _Builder:
         return out
 
     def could_be_met(self, cid: str) -> list[str]:
-        """For a partially met criterion whose met condition is still unknown: the questions that could
-        show it fully met (a partial rating on incomplete answers is a floor, not a finding of a gap)."""
-        met = self.kb.logic[cid].met
-        if self.criteria[cid].derived_from or met is None or cond.evaluate(met, self.facts) is not None:
-            return []
+        """For a partially met criterion on incomplete answers: the questions that could show it fully met
+        (a partial rating on incomplete answers is a floor, not a finding of a gap). None when an element
+        is already shown to be missing."""
+        crit = self.criteria[cid]
         out: list[str] = []
-        for atom in cond.deciding_atoms(met, self.facts):
-            self._unknown_leaves(atom, out)
+        for el in crit.elements:
+            eid = element_id(cid, el.id)
+            status = self.raw.elements.get(eid, ("unknown",))[0]
+            logic = self.kb.element_logic[eid]
+            if status == "not_met" or (status == "partial" and cond.evaluate(logic.met, self.facts) is False):
+                return []
+            if status == "partial" and logic.met is not None:
+                for atom in cond.deciding_atoms(logic.met, self.facts):
+                    self._unknown_leaves(atom, out)
+            elif status == "unknown":
+                out += [q for q in self.settle_element(eid) if q not in out]
         return out
 
     def _unknown_leaves(self, atom: cond.Atom, out: list[str]) -> None:
@@ -157,22 +190,54 @@ class _Builder:
         elif atom.question not in out and atom.question not in self.values:
             out.append(atom.question)
 
+    def element(self, cid: str, el: Element) -> ElementResult:
+        eid = element_id(cid, el.id)
+        status, rule = self.raw.elements.get(eid, ("unknown", f"{eid}-undecided"))
+        binding, under = self.raw.element_binding.get(eid, ("recommended", []))
+        questions, _, _ = self.support(rule)
+        statement = {"met": el.statements.met, "partial": el.statements.partial or el.statements.not_met,
+                     "not_met": el.statements.not_met}.get(status, "")
+        citations: list[str] = []
+        for q in questions:
+            record = self.records.get(q)
+            if record is not None and record.citation and record.citation not in citations:
+                citations.append(record.citation)
+        basis = _element_basis(self.kb, eid)
+        return ElementResult(
+            id=eid, requirement=el.requirement, status=status, binding=binding, binding_instruments=under,
+            obligation=obligation_phrase(self.kb, basis, binding, under), statement=statement, basis=basis,
+            citations=citations, answers=[self.questions[q].number for q in questions if q in self.records],
+            settle=[self.qref(q) for q in self.settle_element(eid)] if status == "unknown" else [])
+
     def finding(self, crit: Criterion, paragraph: int) -> Finding:
         status, rule = self.raw.findings.get(crit.id, ("unknown", None))
-        questions, concepts, inputs = self.support(rule)
         binding = self.raw.binding.get(crit.id, "recommended")
-        parties = [i for i in crit.obligation.binding_for
-                   if self.raw.concepts.get(f"party_{i.lower().replace('-', '_')}") is True]
-        statements = crit.statements
-        statement = {"met": statements.met, "partial": statements.partial, "not_met": statements.not_met,
-                     "not_applicable": statements.not_applicable}.get(status) or ""
+        elements = [self.element(crit.id, el) for el in crit.elements]
+        relevant = [e for e in elements if is_gap(e.status)] if is_gap(status) else elements
+        parties = sorted({i for e in relevant for i in e.binding_instruments})
+        questions: list[str] = []
+        for el in crit.elements:
+            eid = element_id(crit.id, el.id)
+            for q in self.support(self.raw.elements.get(eid, ("", ""))[1])[0]:
+                if q not in questions:
+                    questions.append(q)
+        _, concepts, inputs = self.support(rule)
         settle = (self.settle(crit.id) if status == "unknown"
-                  else self.could_be_met(crit.id) if status == "partial" and "-capped-" not in (rule or "") else [])
-        sentence = self.sentence(crit, status, rule or "", statement, settle, inputs)
+                  else self.could_be_met(crit.id) if status == "partial" else [])
+        statement = self.statement(crit, status, elements)
+        limitations = self.limitations(crit)
+        sentence = self.sentence(status, statement, settle, limitations)
         if crit.derived_from:
             inputs = list(crit.derived_from.criteria)
+            if status != "not_applicable":
+                parts = ", ".join(f"{c} ({STATUS_LABELS[self.facts.statuses.get(c, 'unknown')].lower()})"
+                                  for c in crit.derived_from.criteria)
+                statement = self.kb.pack.phrases.derived.format(inputs=parts)
+                sentence = statement
         basis = _basis(self.kb, crit.id)
-        points = self.kb.pack.scoring.points.get(status) if status in ("met", "partial", "not_met") else None
+        scored = crit.derived_from is None
+        points = (self.kb.pack.scoring.points.get(status) if scored and status in ("met", "partial", "not_met")
+                  else None)
         return Finding(
             criterion=crit.id, paragraph=paragraph, title=crit.title, kind=crit.kind, weight=crit.weight,
             status=status, binding=binding, binding_instruments=parties, statement=statement,
@@ -180,27 +245,42 @@ class _Builder:
                                     answers=[self.records[q] for q in questions if q in self.records],
                                     concepts=[self.concept_result(c) for c in concepts], inputs=inputs,
                                     settle=[self.qref(q) for q in settle]),
-            basis=basis, points=points, icmec=list(crit.tags.icmec), mnr=list(crit.tags.mnr))
+            basis=basis, elements=elements, limitations=limitations, scored=scored, points=points,
+            icmec=list(crit.tags.icmec), mnr=list(crit.tags.mnr))
 
-    def sentence(self, crit: Criterion, status: str, rule: str, statement: str, settle: list[str],
-                 inputs: list[str]) -> str:
-        if status == "unknown":
-            if not settle:
-                return "Not enough information to decide this criterion."
-            numbers = ", ".join(self.questions[q].number for q in settle)
-            return f"Not enough information to decide this criterion: answering question(s) {numbers} would settle it."
+    def statement(self, crit: Criterion, status: str, elements: list[ElementResult]) -> str:
+        """What the law does, element by element: only sentences true of the answers."""
+        if status == "not_applicable":
+            return crit.statements.not_applicable or ""
+        parts = [e.statement for e in elements if e.statement]
+        phrase = self.kb.pack.phrases.not_yet_known
+        parts += [phrase.format(requirement=e.requirement) for e in elements if e.status == "unknown"]
+        return " ".join(parts)
+
+    def limitations(self, crit: Criterion) -> list[LimitationResult]:
+        out = []
+        for lim, node in zip(crit.limitations, self.kb.limitation_logic.get(crit.id, [])):
+            if node is not None and cond.evaluate(node, self.facts) is False:
+                names = ", ".join(f"{c} ({self.criteria[c].title})" for c in lim.criteria)
+                out.append(LimitationResult(criteria=list(lim.criteria), text=self.kb.pack.phrases.limited_by.format(
+                    criteria=names, reason=lim.reason)))
+        return out
+
+    def sentence(self, status: str, statement: str, settle: list[str],
+                 limitations: list[LimitationResult]) -> str:
         text = statement
+        if status == "unknown" and settle:
+            numbers = ", ".join(self.questions[q].number for q in settle)
+            text += f" Answering question(s) {numbers} would settle it."
+        elif status == "unknown":
+            text += " Not enough information to decide this criterion."
         if status == "partial" and settle:
             numbers = ", ".join(self.questions[q].number for q in settle)
             text += (f" This rating rests on incomplete answers: answering question(s) {numbers} could show "
                      "that the criterion is fully met.")
-        if "-capped-" in rule and crit.cap:
-            text += f" It is rated partially met rather than met because {crit.cap.reason}."
-        if crit.derived_from and status != "not_applicable":
-            parts = ", ".join(f"{c} {self.facts.statuses.get(c, 'unknown').replace('_', ' ')}"
-                              for c in crit.derived_from.criteria)
-            text += f" (Derived from {parts}.)"
-        return text
+        for lim in limitations:
+            text += " " + lim.text
+        return text.strip()
 
     def warnings(self, extra: list[Warning]) -> list[Warning]:
         out = list(extra)
@@ -271,18 +351,48 @@ def combine(statuses: list[str]) -> str:
 _BASIS: dict[tuple[str, str], list[Article]] = {}
 
 
-def _basis(kb: KnowledgeBase, cid: str) -> list[Article]:
-    """The instrument articles a criterion rests on (fixed for a pack, so built once)."""
-    key = (kb.content_hash, cid)
+def _element_basis(kb: KnowledgeBase, eid: str) -> list[Article]:
+    """The articles an element rests on (fixed for a pack, so built once)."""
+    key = (kb.content_hash, eid)
     if key not in _BASIS:
         out = []
-        for b in kb.criteria[cid].basis:
+        for b in kb.elements[eid].basis:
             inst = kb.instruments[b.instrument]
             art = next(a for a in inst.articles if a.ref == b.article)
-            out.append(Article(instrument=b.instrument, article=b.article, checked=art.checked,
+            out.append(Article(instrument=b.instrument, article=b.article, checked=art.checked, binds=b.binds,
                                label=article_label(inst.short_title, b.article, inst.unit)))
         _BASIS[key] = out
     return _BASIS[key]
+
+
+def _basis(kb: KnowledgeBase, cid: str) -> list[Article]:
+    """The articles a criterion rests on: its elements' articles, each once, binding ones first."""
+    key = (kb.content_hash, cid)
+    if key not in _BASIS:
+        crit = kb.criteria[cid]
+        sources = crit.derived_from.criteria if crit.derived_from else [cid]
+        out: list[Article] = []
+        for source in sources:
+            for el in kb.criteria[source].elements:
+                for art in _element_basis(kb, element_id(source, el.id)):
+                    same = next((a for a in out if a.label == art.label), None)
+                    if same is None:
+                        out.append(art)
+                    elif art.binds and not same.binds:
+                        out[out.index(same)] = art
+        _BASIS[key] = sorted(out, key=lambda a: not a.binds)
+    return _BASIS[key]
+
+
+def obligation_phrase(kb: KnowledgeBase, basis: list[Article], binding: str, under: list[str]) -> str:
+    """'Required by <the binding articles of the instruments that bind the State>', or while that is not
+    known 'Required if the State is bound by ...', else 'Recommended (good practice: <all its articles>)'."""
+    phrases = kb.pack.phrases
+    if binding == "binding":
+        return phrases.required_by.format(articles="; ".join(a.label for a in basis if a.binds and a.instrument in under))
+    if binding == "unknown":
+        return phrases.binding_unknown.format(articles="; ".join(a.label for a in basis if a.binds))
+    return phrases.recommended.format(articles="; ".join(a.label for a in basis))
 
 
 UNIT_ABBREVIATIONS = {"article": "art.", "capability": "capability", "recommendation": "recommendation",

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import conditions as cond
-from .elements import party_concept_id
+from .elements import party_id
 from .knowledge import KnowledgeBase
 
 MODULES = ("CONCEPTS", "ELEMENTS", "CRITERIA", "DERIVED", "RECOMMEND", "CONSISTENCY")
@@ -48,7 +48,7 @@ TEMPLATES = """
 
 RECOMMEND_RULES = """
 (defrule RECOMMEND::gap
-   (logical (finding (id ?c) (status not_met|partial)))
+   (logical (finding (id ?c) (status not_met|partial)) (not (derived-input (criterion ?c))))
    => (assert (gap (id ?c))))
 (defrule RECOMMEND::gap-blocks-dependent
    (logical (gap (id ?c)) (depends (criterion ?d) (on ?c)) (gap (id ?d)))
@@ -194,7 +194,7 @@ def _element_binding_rules(kb: KnowledgeBase, eid: str, support: Support) -> lis
     reservation or option applies; unknown while either is unknown; recommended otherwise."""
     rules: list[str] = []
     for k, (inst, unless) in enumerate(kb.element_logic[eid].binds, 1):
-        party = cond.ConceptRef(party_concept_id(inst))
+        party = cond.ConceptRef(party_id(inst))
         free = cond.dnf(unless, False) if unless is not None else [()]
         for j, conj in enumerate(free, 1):
             rules.append(_defrule("ELEMENTS", f"{eid}-binds-{inst}-{k}-{j}", ((party, True),) + conj,

@@ -50,7 +50,7 @@ def element_id(criterion_id: str, local_id: str) -> str:
     return f"{criterion_id}.{local_id}"
 
 
-def party_concept_id(instrument: str) -> str:
+def party_id(instrument: str) -> str:
     """The concept 'the State is bound by this instrument' (made from its party_when in pack.yaml)."""
     return f"party_{instrument.lower().replace('-', '_')}"
 
@@ -135,7 +135,7 @@ def check_elements(checker: Any, doc: Any, path: tuple[Any, ...], crit: "Criteri
 
 def _check_basis(checker: Any, doc: Any, where: tuple[Any, ...], el: "Element", logic: ElementLogic) -> None:
     for k, basis in enumerate(el.basis):
-        checker.check_reference(doc, where + ("basis", k), basis.instrument, basis.article)
+        checker.reference(doc, where + ("basis", k), basis.instrument, basis.article)
         if basis.unless and not basis.binds:
             checker.add(doc, where + ("basis", k, "unless"), "'unless' names when a binding article does not "
                         "bind; this article does not bind", "set binds: true, or remove 'unless'")

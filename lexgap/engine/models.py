@@ -98,6 +98,18 @@ class Scoring(Strict):
     engagement_levels: dict[Literal["leading", "active", "limited"], float]
 
 
+class Phrases(Strict):
+    """The pack's connecting phrases, with {placeholders}: lexgap's sentences are assembled from them."""
+
+    required_by: Text = Field(description="Opens a binding element, e.g. 'Required by {articles}'.")
+    binding_unknown: Text = Field(description="Opens an element whose binding status is not yet known.")
+    recommended: Text = Field(description="Opens a recommended element, e.g. 'Recommended (good practice: "
+                              "{articles})'.")
+    not_yet_known: Text = Field(description="An element not yet decided, e.g. 'Not yet known: {requirement}'.")
+    limited_by: Text = Field(description="A limitation line, with {criteria} and {reason}.")
+    derived: Text = Field(description="A cross-reference criterion's sentence, with {inputs}.")
+
+
 class Pack(Strict):
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
     title: Text
@@ -108,6 +120,7 @@ class Pack(Strict):
     description: Text
     instruments: list[Instrument] = Field(min_length=1)
     scoring: Scoring
+    phrases: Phrases
 
 
 # --- paragraphs/Pnn.yaml ----------------------------------------------------------------------------

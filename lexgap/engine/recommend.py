@@ -2,11 +2,14 @@
 
 CLIPS decides which criteria are gaps, which gaps block others (reform order) and which reform packages
 are open (two or more of their criteria are gaps). This module orders the result: foundational reforms
-before the ones that depend on them, then by priority.
+before the ones that depend on them, then by priority. Each recommendation lists only the elements missing
+for this State, each opened by "Required by ..." or "Recommended (good practice: ...)"; its priority rises
+for a binding gap only when a missing element binds the State.
 """
 from __future__ import annotations
 
-from .assessment import Finding, Recommendation, RecommendationItem
+from .assessment import Finding, MissingElement, Recommendation, RecommendationItem
+from .elements import is_gap
 from .clips_runtime import RawResult
 from .knowledge import KnowledgeBase
 from .models import MODALITY_LABELS
@@ -34,8 +37,11 @@ def recommendations(kb: KnowledgeBase, findings: list[Finding], raw: RawResult) 
 
     def item(cid: str) -> RecommendationItem:
         f = by_id[cid]
+        missing = [MissingElement(id=e.id, requirement=e.requirement, status=e.status,
+                                  binding=e.binding == "binding", obligation=e.obligation)
+                   for e in f.elements if is_gap(e.status)]
         return RecommendationItem(criterion=cid, title=f.title, status=f.status,
-                                  text=criteria[cid].recommendation.text)
+                                  text=criteria[cid].recommendation.text, missing=missing)
 
     groups: list[tuple[str, str, str, str, str | None, list[str]]] = []
     packaged: set[str] = set()
@@ -57,9 +63,10 @@ def recommendations(kb: KnowledgeBase, findings: list[Finding], raw: RawResult) 
                        if d in owner and owner[d] != rid})
         articles: list[str] = []
         for c in members:
-            for a in by_id[c].basis:
-                if a.label not in articles:
-                    articles.append(a.label)
+            for e in by_id[c].elements:
+                for a in e.basis if is_gap(e.status) else ():
+                    if a.label not in articles:
+                        articles.append(a.label)
         recs.append(Recommendation(
             id=rid, rank=0, title=title, modality=modality, modality_label=MODALITY_LABELS[modality],
             priority=prio, text=text, package=package, items=[item(c) for c in members],

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from . import conditions as cond
 from .knowledge import KnowledgeBase
-from .elements import ElementLogic, criterion_binding, criterion_status, element_binding, party_concept_id
+from .elements import ElementLogic, criterion_binding, criterion_status, element_binding, party_id
 from .models import Criterion
 
 
@@ -80,7 +80,7 @@ def obligations(logic: ElementLogic, facts: cond.Facts) -> dict[str, tuple[bool 
     Two binding articles of one instrument: it binds unless a reservation applies to both."""
     out: dict[str, tuple[bool | None, bool | None]] = {}
     for instrument, unless in logic.binds:
-        party = facts.concepts.get(party_concept_id(instrument))
+        party = facts.concepts.get(party_id(instrument))
         reserved = False if unless is None else cond.evaluate(unless, facts)
         if instrument in out:
             reserved = _and(out[instrument][1], reserved)

@@ -4,10 +4,15 @@ A criterion scores its points (met 1, partial 0.5, not met 0 by default) times i
 not-applicable criteria stay out of the score; unknown ones count against coverage (the share of the
 weight that could be decided). Below the pack's minimum coverage a paragraph is reported as
 "insufficient information", never as a gap. Engagement paragraphs are scored on their own scale.
+
+A gap is scored once, where it arises: a criterion's limitations (other criteria's gaps) never lower its
+status, and a cross-reference criterion derived from others is shown but not scored again. A paragraph
+with a binding gap is never "aligned", whatever its score.
 """
 from __future__ import annotations
 
 from .assessment import Finding, ParagraphResult, Summary
+from .elements import is_gap
 from .knowledge import KnowledgeBase
 from .models import Paragraph
 
@@ -26,6 +31,7 @@ def score3(kb: KnowledgeBase, findings: list[Finding]) -> tuple[float | None, fl
     answer improves."""
     weights = kb.pack.scoring.weights
     points = kb.pack.scoring.points
+    findings = [f for f in findings if f.scored]
     decided = [f for f in findings if f.status in ("met", "partial", "not_met")]
     applicable = [f for f in findings if f.status != "not_applicable"]
     decided_weight = sum(weights[f.weight] for f in decided)
@@ -49,11 +55,16 @@ def level(kb: KnowledgeBase, kind: str, value: float | None, coverage: float, fi
             if value >= scoring.engagement_levels[name]:
                 return name
         return "none"
-    if value >= scoring.levels["aligned"]:
+    if value >= scoring.levels["aligned"] and not any(binding_gap(f) for f in findings):
         return "aligned"
     if value >= scoring.levels["partially_aligned"]:
         return "partially_aligned"
     return "not_aligned"
+
+
+def binding_gap(finding: Finding) -> bool:
+    """A scored finding that is not met or partly met while a missing element binds the State."""
+    return finding.scored and is_gap(finding.status) and finding.binding == "binding"
 
 
 def counts(findings: list[Finding]) -> dict[str, int]:
@@ -82,4 +93,4 @@ def summarise(kb: KnowledgeBase, paragraphs: list[ParagraphResult], findings: li
         engagement_score=engagement_score, engagement_coverage=engagement_coverage,
         engagement_level=level(kb, "engagement", engagement_score, engagement_coverage, engagement),
         counts=counts(findings),
-        binding_gaps=sum(1 for f in findings if f.status in ("not_met", "partial") and f.binding == "binding"))
+        binding_gaps=sum(1 for f in findings if binding_gap(f)))

@@ -19,7 +19,7 @@ from ..engine.models import Answer, AnswersFile, Question
 from ..engine.yamlio import MAX_BYTES
 from ..errors import InputError, Problem
 from .answersio import checked_yaml, printed_order
-from .storage import DataFolder
+from .storage import DataFolder, make_stem
 
 TEXT_FIELDS = ("citation", "note", "source")
 FIELD_PREFIX = {"value": "v", "citation": "c", "note": "n", "source": "s", "unknown": "u"}
@@ -209,6 +209,7 @@ class Workspace:
         self.engine_lock = threading.RLock()
         self.cache_size = cache_size
         self._cache: OrderedDict[str, tuple[str, Session]] = OrderedDict()
+        self._create_lock = threading.Lock()
 
     # -- files ------------------------------------------------------------------------------------
 
@@ -255,6 +256,19 @@ class Workspace:
                 self._cache.pop(stem, None)
                 raise
             self._remember(stem, hashlib.sha256(data).hexdigest(), session)
+
+    def create(self, data: AnswersFile, original: bytes | None = None) -> str:
+        """Save a new answers file (`original`'s bytes as they are, else `data` written out) under a free
+        stem made from the State's name and the date; returns the stem."""
+        base = make_stem(data.state.name, data.assessment.date.isoformat())
+        with self._create_lock:
+            stem = self.folder.free_stem(base)
+            if original is not None:
+                self.folder.write(stem, original, create=True)
+                self.forget(stem)
+            else:
+                self.save(stem, self.new_session(data, stem), create=True)
+        return stem
 
     def new_session(self, data: AnswersFile, stem: str) -> Session:
         with self.engine_lock:

@@ -38,7 +38,8 @@ def validate_cmd(answers: tuple[Path, ...], pack: str | None) -> None:
 
 @click.command("schema")
 @click.argument("name", type=click.Choice(["pack", "paragraph", "concepts", "consistency", "packages",
-                                           "questionnaire", "answers", "golden", "assessment"]))
+                                           "questionnaire", "answers", "golden", "assessment", "migration",
+                                           "bill"]))
 def schema_cmd(name: str) -> None:
     """Print the JSON Schema of a kind of file."""
     from ..engine.schemas import dumps, generate
@@ -61,13 +62,28 @@ def _pct(value: float | None) -> str:
 @PACK
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
               show_default=True, help="table for reading, json for machines (byte-stable), markdown for documents.")
-def assess_cmd(answers: Path, pack: str | None, fmt: str) -> None:
+@click.option("--what-if", "bill", type=click.Path(dir_okay=False, path_type=Path),
+              help="A draft bill file: assess the answers as they would be with the bill, and show what it "
+                   "closes, leaves open and would newly break (the answers file is not changed).")
+def assess_cmd(answers: Path, pack: str | None, fmt: str, bill: Path | None) -> None:
     """Assess a State's answers: findings, paragraph scores, recommendations and warnings."""
     from .. import api
 
-    assessment = api.assess(answers, pack)
+    effect = None
+    if bill is not None:
+        from ..whatif import what_if
+
+        _, assessment, effect = what_if(answers, bill, pack)
+    else:
+        assessment = api.assess(answers, pack)
     if fmt == "json":
-        click.echo(assessment.to_json(), nl=False)
+        if effect is None:
+            click.echo(assessment.to_json(), nl=False)
+        else:
+            import json
+
+            data = {"bill_effect": effect.model_dump(mode="json"), "assessment": assessment.model_dump(mode="json")}
+            click.echo(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False))
         return
     if fmt == "markdown":
         from ..report import render_markdown
@@ -95,6 +111,31 @@ def assess_cmd(answers: Path, pack: str | None, fmt: str) -> None:
         click.echo("\nWarnings:")
         for w in assessment.warnings:
             click.echo(f"  {w.id}: {w.message} {w.advice}")
+    if effect is not None:
+        print_bill_effect(effect)
+
+
+def print_bill_effect(effect) -> None:  # noqa: ANN001 - a whatif.BillEffect, imported lazily
+    """The effect of a draft bill, element by element, for a person to read."""
+    from ..engine.assessment import STATUS_LABELS
+
+    b = effect.bill
+    click.echo(f"\nWith the bill: {b.title} ({b.status.replace('_', ' ')}, {b.date}). The answers above include it; "
+               "the answers file is unchanged.")
+    click.echo(f"Binding gaps {effect.binding_gaps_before} → {effect.binding_gaps_after}; legal-gap score "
+               f"{_pct(effect.legal_score_before)} → {_pct(effect.legal_score_after)}.")
+    for label, changes in (("It would close", effect.closes), ("It would improve", effect.improves),
+                           ("It would newly break", effect.breaks), ("It leaves open", effect.leaves_open)):
+        if not changes:
+            continue
+        click.echo(f"{label} ({len(changes)}):")
+        for c in changes:
+            click.echo(f"  {c.criterion} {c.requirement} [{STATUS_LABELS[c.before]} → {STATUS_LABELS[c.after]}]")
+            click.echo(f"      {c.obligation}")
+    if effect.binding_met:
+        click.echo("Binding obligations it would meet:")
+        for line in effect.binding_met:
+            click.echo(f"  {line}")
 
 
 @click.command("explain")

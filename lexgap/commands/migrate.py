@@ -31,7 +31,13 @@ def migrate_cmd(answers: Path, out: Path, force: bool, pack: str | None) -> None
     kb = load_knowledge(pack)
     data, report = migrate_file(kb, answers)
     checked = parse_answers(yaml_text(data), kb, str(answers))
-    text = answers_to_yaml(checked.data, kb, header=[
+    original = answers.read_text(encoding="utf-8-sig").splitlines()
+    kept = []  # the file's own opening comments (its schema line, what the assessors wrote) are kept
+    for line in original:
+        if not line.startswith("#"):
+            break
+        kept.append(line[1:].removeprefix(" ") if line.strip() != "#" else "")
+    text = answers_to_yaml(checked.data, kb, header=kept + [
         f"Carried over from pack {report.from_version} to {report.to_version} by 'lexgap migrate' from "
         f"{answers.name}."])
     write_atomic(out, text, "answers file")

@@ -20,10 +20,12 @@ from .options import FORCE, PACK
               help="Output format (default: from the file extension, or text).")
 @click.option("--allow-different-states", is_flag=True,
               help="Compare even though the two files name different States.")
+@click.option("--what-if", "bill", type=click.Path(dir_okay=False, path_type=Path),
+              help="A draft bill file applied to NEW (an answers file): the progress the bill would bring.")
 @FORCE
 @PACK
 def diff_cmd(old: Path, new: Path, out: Path | None, fmt: str | None, allow_different_states: bool, force: bool,
-             pack: str | None) -> None:
+             pack: str | None, bill: Path | None) -> None:
     """Progress of one State between an OLD and a NEW assessment: criteria that improved, regressed or stayed,
     score and coverage change per paragraph, recommendations closed and opened.
 
@@ -37,12 +39,17 @@ def diff_cmd(old: Path, new: Path, out: Path | None, fmt: str | None, allow_diff
     from .. import diff as d
     from ..api import load_input
 
-    check_outputs([(out, "comparison")], [old, new], force)
+    check_outputs([(out, "comparison")], [old, new, bill], force)
     kind = d.output_format(out, fmt)
     if kind == "pdf" and out is None:
         raise Refused(Problem("diff", "a PDF cannot be printed to the terminal", "give -o FILE.pdf"))
     old_assessment, _ = load_input(old, pack)
-    new_assessment, _ = load_input(new, pack)
+    if bill is not None:
+        from ..whatif import what_if
+
+        _, new_assessment, _ = what_if(new, bill, pack)
+    else:
+        new_assessment, _ = load_input(new, pack)
     progress = d.diff(old_assessment, new_assessment, old_file=str(old), new_file=str(new),
                       allow_different_states=allow_different_states)
     data = d.render(progress, kind)

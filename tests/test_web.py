@@ -610,7 +610,7 @@ def test_pdf_timeout_gives_a_plain_message(tmp_path):
 # --- the command ---------------------------------------------------------------------------------------------
 
 def test_command_module_does_not_import_flask():
-    code = "import sys, lexgap.web.command; print(json.dumps(['flask' in sys.modules, 'lexgap.engine.knowledge' in sys.modules]))"
+    code = "import sys, lexgap.commands.serve; print(json.dumps(['flask' in sys.modules, 'lexgap.engine.knowledge' in sys.modules]))"
     out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == [False, False]
 
@@ -619,7 +619,7 @@ def test_serve_warns_on_non_loopback_address(tmp_path, monkeypatch):
     import werkzeug.serving
     from click.testing import CliRunner
 
-    from lexgap.web.command import serve
+    from lexgap.cli import cli
 
     class FakeServer:
         server_port = 8174
@@ -638,11 +638,11 @@ def test_serve_warns_on_non_loopback_address(tmp_path, monkeypatch):
 
     monkeypatch.setattr(werkzeug.serving, "make_server", fake_make_server)
     runner = CliRunner()
-    result = runner.invoke(serve, ["--data", str(tmp_path / "d"), "--host", "0.0.0.0", "--port", "8174"])
+    result = runner.invoke(cli, ["serve", "--data", str(tmp_path / "d"), "--host", "0.0.0.0", "--port", "8174"])
     assert result.exit_code == 0, result.output
     assert "WARNING" in result.stderr and "no login" in result.stderr
     assert seen["host"] == "0.0.0.0" and seen["threaded"]
-    result = runner.invoke(serve, ["--data", str(tmp_path / "d")])
+    result = runner.invoke(cli, ["serve", "--data", str(tmp_path / "d")])
     assert result.exit_code == 0 and "WARNING" not in result.stderr
     assert "http://127.0.0.1:8174/" in result.stdout
     assert seen["host"] == "127.0.0.1"
@@ -653,13 +653,13 @@ def test_serve_reports_a_busy_port(tmp_path):
 
     from click.testing import CliRunner
 
-    from lexgap.web.command import serve
+    from lexgap.cli import cli
 
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = CliRunner().invoke(serve, ["--data", str(tmp_path / "d"), "--port", str(port)])
+        result = CliRunner().invoke(cli, ["serve", "--data", str(tmp_path / "d"), "--port", str(port)])
     assert result.exit_code == 1 and "--port 0 for any free port" in result.stderr
 
 
@@ -712,8 +712,8 @@ def test_serve_runs_and_stops_cleanly(tmp_path):
     import time
     import urllib.request
 
-    code = ("from lexgap.web.command import serve; "
-            f"serve(['--data', {str(tmp_path / 'd')!r}, '--port', '0'], standalone_mode=True)")
+    code = ("from lexgap.cli import cli; "
+            f"cli(['serve', '--data', {str(tmp_path / 'd')!r}, '--port', '0'], standalone_mode=True)")
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = proc.stdout.readline()

@@ -32,8 +32,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 TARGET_S = 3.0
-RUNNER = ("import sys; from lexgap.commands import compare_cmd; "
-          "compare_cmd.main(sys.argv[1:], prog_name='lexgap compare')")
+RUNNER = ("import sys; from lexgap.cli import cli; "
+          "cli.main(['compare'] + sys.argv[1:], prog_name='lexgap')")
 
 
 def make_region(folder: Path, n: int, seed: int) -> list[Path]:

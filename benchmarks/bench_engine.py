@@ -113,7 +113,9 @@ def make_answers(values: dict[str, object], kb: object) -> Answers:
 def clips_outcome(raw: object) -> dict[str, object]:
     return {"findings": dict(raw.findings), "concepts": dict(raw.concepts), "binding": dict(raw.binding),
             "warnings": list(raw.warnings), "gaps": list(raw.gaps), "blocks": list(raw.blocks),
-            "packages_open": list(raw.packages_open)}
+            "packages_open": list(raw.packages_open),
+            "elements": {e: s for e, (s, _) in raw.elements.items()},
+            "element_binding": {e: (v, list(u)) for e, (v, u) in raw.element_binding.items()}}
 
 
 def compare(a: dict[str, object], b: dict[str, object]) -> list[str]:
@@ -126,7 +128,17 @@ def compare(a: dict[str, object], b: dict[str, object]) -> list[str]:
             diffs.append(f"status:{cid} {sa[0]} vs {sb[0]}")
         elif sa[1] != sb[1]:
             diffs.append(f"rule:{cid} {sa[1]} vs {sb[1]}")
-    for key in ("concepts", "binding", "warnings", "gaps", "blocks", "packages_open"):
+    for key in ("concepts", "binding", "warnings", "gaps", "blocks", "packages_open", "elements",
+                "element_binding"):
+        if key in ("elements", "element_binding"):
+            da, db = a[key], b[key]
+            if key == "elements":
+                da = {e: v[0] if isinstance(v, tuple) else v for e, v in da.items()}
+                db = {e: v[0] if isinstance(v, tuple) else v for e, v in db.items()}
+            if da != db:
+                diffs.append(f"{key}: {sorted(set(da.items()) ^ set(db.items()), key=str)[:4]}"
+                             if key == "elements" else f"{key} differ")
+            continue
         if a[key] != b[key]:
             diffs.append(f"{key}: {a[key]} vs {b[key]}")
     return diffs
@@ -316,7 +328,9 @@ def bench_plain(kb: object, engine_values: list[dict], clips_results: list[dict]
                       and {k: d.binding for k, d in ev.decisions.items()} ==
                       {k: c["binding"].get(k, "recommended") for k in ev.decisions}
                       and {k: v for k, v in ev.concepts.items() if v is not None} == c["concepts"]
-                      and ev.warnings == c["warnings"])
+                      and ev.warnings == c["warnings"]
+                      and {k: d.status for k, d in ev.elements.items()} == c["elements"]
+                      and {k: (d.binding, d.instruments) for k, d in ev.elements.items()} == c["element_binding"])
                 mismatches += not ok
     return {"samples": samples, "mismatches": mismatches}
 
@@ -382,9 +396,11 @@ def main() -> int:
     n_rules = len(cold_runner.env.eval("(get-defrule-list *)"))
     del cold_runner
     n_criteria = len(kb.criteria)
+    n_elements = len(kb.elements)
     answered = statistics.mean(len(v) for v in engine_values)
     print(f"lexgap engine benchmark: pack {kb.pack.id} {kb.pack.version} ({kb.content_hash})"
           f"{' [DRAFT: incomplete pack]' if draft else ''}: {len(kb.paragraphs)} paragraphs, {n_criteria} criteria, "
+          f"{n_elements} elements, "
           f"{len(kb.concepts)} concepts, {len(kb.consistency)} consistency rules, {n_rules} CLIPS rules, "
           f"{len(kb.questionnaire.questions)} questions")
     print(f"{len(states)} generated States (seed {args.seed}), {answered:.1f} answers evaluated per State on average")
@@ -503,7 +519,7 @@ def main() -> int:
     print(f"  CLIPS derived contradictory finding facts (one criterion, two statuses) on {n_contra} of "
           f"{len(states)} States{f', e.g. {dict(list(example.items())[:3])}' if n_contra else ''} (must be 0: "
           "a criterion has one outcome)")
-    print(f"  reference evaluator vs CLIPS (statuses, binding, concepts, warnings): {plain['mismatches']} of "
+    print(f"  reference evaluator vs CLIPS (statuses, binding, elements, concepts, warnings): {plain['mismatches']} of "
           f"{len(states)} States differ")
     print(f"  Session after {args.changes} changes vs a fresh run: {inc['mismatches'] + inc_full['mismatches']} of "
           f"{args.sessions + max(1, args.sessions // 2)} Sessions differ")
@@ -529,6 +545,7 @@ def main() -> int:
         "batch_sequential_s": round(seq_s, 3),
         "states": len(states),
         "criteria": n_criteria,
+        "elements": n_elements,
         "rules": n_rules,
         "questions": len(kb.questionnaire.questions),
         "draft_pack": draft,

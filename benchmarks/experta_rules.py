@@ -2,8 +2,9 @@
 
 The translation is generated from the pack with the same DNF (lexgap.engine.conditions.dnf) and the same
 rule structure as the CLIPS compiler (lexgap/engine/compile.py): one experta rule per CLIPS defrule, with
-the same name, the same patterns and the same facts asserted (finding, concept, binding, warning, gap,
-blocks, package-open). `check_same_rules` compares the rule names with those of the CLIPS
+the same name, the same patterns and the same facts asserted (element, element-binding, finding, concept,
+binding, warning, gap, blocks, package-open). The generic rules that derive a criterion from its elements
+(compile.CRITERIA_RULES, compile.DERIVED_BINDING_RULES) are written out by hand below, like RECOMMEND. `check_same_rules` compares the rule names with those of the CLIPS
 environment, so a change in compile.py that this file does not follow is noticed instead of benchmarked.
 
 How each CLIPS construct is rendered:
@@ -15,7 +16,7 @@ How each CLIPS construct is rendered:
     (declare (salience s)) in module M                  salience = TIER[M] + s * 10**6 + (rule number)
 
 experta has no modules, no focus stack and no truth maintenance, so the phases are emulated with salience
-tiers (CONCEPTS > CRITERIA > CRITERIA fallbacks > DERIVED > DERIVED fallbacks > RECOMMEND > CONSISTENCY).
+tiers (CONCEPTS > ELEMENTS > CRITERIA > DERIVED > RECOMMEND > CONSISTENCY, each with its fallbacks last).
 This is exact for a fresh run: within the pack's language every `not` pattern only looks at facts of an
 earlier tier, which are complete before the tier's first rule fires (status() is allowed only in
 consistency rules, derived criteria are built only on criteria decided by answers). It is not a
@@ -34,7 +35,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from lexgap.engine import conditions as cond
-from lexgap.engine.compile import UNKNOWN_SALIENCE, _product  # the CLIPS compiler's own helpers
+from lexgap.engine.compile import BINDING_UNKNOWN_SALIENCE, UNKNOWN_SALIENCE, _product  # the compiler's helpers
+from lexgap.engine.elements import party_id
 from lexgap.engine.knowledge import KnowledgeBase
 
 _ABC_ALIASES = ("Mapping", "MutableMapping", "Sequence", "MutableSequence", "Iterable", "Iterator",
@@ -42,8 +44,8 @@ _ABC_ALIASES = ("Mapping", "MutableMapping", "Sequence", "MutableSequence", "Ite
 
 # CLIPS module -> base salience in experta. A rule's CLIPS salience inside its module (0, or -100 for the
 # "undecided" fallbacks) is added, scaled, so a module's fallbacks still fire after all of its other rules.
-TIERS = {"CONCEPTS": 5 * 10**9, "CRITERIA": 4 * 10**9, "DERIVED": 3 * 10**9, "RECOMMEND": 2 * 10**9,
-         "CONSISTENCY": 1 * 10**9}
+TIERS = {"CONCEPTS": 6 * 10**9, "ELEMENTS": 5 * 10**9, "CRITERIA": 4 * 10**9, "DERIVED": 3 * 10**9,
+         "RECOMMEND": 2 * 10**9, "CONSISTENCY": 1 * 10**9}
 CLIPS_SALIENCE_SCALE = 10**6
 
 
@@ -104,62 +106,54 @@ def _finding(cid: str, status: str, rule: str) -> tuple[str, dict]:
     return ("finding", {"id": cid, "status": status, "rule": rule})
 
 
-def _criterion_specs(kb: KnowledgeBase, cid: str) -> list[Spec]:
-    logic = kb.logic[cid]
+def _element(eid: str, crit: str, status: str, rule: str) -> tuple[str, dict]:
+    return ("element", {"id": eid, "criterion": crit, "status": status, "rule": rule})
+
+
+def _element_specs(kb: KnowledgeBase, eid: str) -> list[Spec]:
+    """Mirror of compile._element_rules and compile._element_binding_rules."""
+    logic = kb.element_logic[eid]
+    crit = logic.criterion
     specs: list[Spec] = []
-    applies = cond.dnf(logic.applies, True) if logic.applies is not None else [()]
-    if logic.applies is not None:
-        for k, conj in enumerate(cond.dnf(logic.applies, False), 1):
-            name = f"{cid}-not-applicable-{k}"
-            specs.append(_rule("CRITERIA", name, conj, [_finding(cid, "not_applicable", name)], cid))
 
     def emit(kind: str, status: str, conjunctions: list, extra: tuple = ()) -> None:
         for k, conj in enumerate(conjunctions, 1):
-            name = f"{cid}-{kind}-{k}"
-            specs.append(_rule("CRITERIA", name, conj, [_finding(cid, status, name)], cid, extra=extra))
+            name = f"{eid}-{kind}-{k}"
+            specs.append(_rule("ELEMENTS", name, conj, [_element(eid, crit, status, name)], eid, extra=extra))
 
+    applies = cond.dnf(logic.applies, True) if logic.applies is not None else [()]
+    if logic.applies is not None:
+        emit("not-applicable", "not_applicable", cond.dnf(logic.applies, False))
     met_true = cond.dnf(logic.met, True)
-    met_false = cond.dnf(logic.met, False)
-    partial_true = cond.dnf(logic.partial, True) if logic.partial is not None else []
     partial_false = cond.dnf(logic.partial, False) if logic.partial is not None else [()]
-    if logic.cap is not None:
-        cap_false = cond.dnf(logic.cap, False)
-        emit("met", "met", _product(applies, met_true), _absent(cap_false))
-        emit("capped", "partial", _product(applies, met_true, cap_false))
-    else:
-        emit("met", "met", _product(applies, met_true))
-    emit("partial", "partial", _product(applies, partial_true), _absent(met_true))
-    emit("not-met", "not_met", _product(applies, met_false, partial_false))
-    specs.append(Spec("CRITERIA", f"{cid}-undecided", UNKNOWN_SALIENCE, (("no-decided-finding", cid),),
-                      (_finding(cid, "unknown", f"{cid}-undecided"),)))
-    specs.extend(_binding_specs(kb, cid))
+    emit("met", "met", _product(applies, met_true))
+    if logic.partial is not None:
+        emit("partial", "partial", _product(applies, cond.dnf(logic.partial, True)), _absent(met_true))
+    emit("not-met", "not_met", _product(applies, cond.dnf(logic.met, False), partial_false))
+    specs.append(Spec("ELEMENTS", f"{eid}-undecided", UNKNOWN_SALIENCE, (("no-decided-element", eid),),
+                      (_element(eid, crit, "unknown", f"{eid}-undecided"),)))
+    for k, (inst, unless) in enumerate(logic.binds, 1):
+        party = cond.ConceptRef(party_id(inst))
+        free = cond.dnf(unless, False) if unless is not None else [()]
+        binding = ("element-binding", {"id": eid, "instrument": inst, "value": "binding"})
+        unknown = ("element-binding", {"id": eid, "instrument": "none", "value": "unknown"})
+        for j, conj in enumerate(free, 1):
+            specs.append(_rule("ELEMENTS", f"{eid}-binds-{inst}-{k}-{j}", ((party, True),) + conj, [binding], eid))
+        not_binding = ("no-element-binding", eid, ("binding",))
+        specs.append(Spec("ELEMENTS", f"{eid}-party-unknown-{inst}-{k}", BINDING_UNKNOWN_SALIENCE,
+                          (("no-concept", party.concept), not_binding), (unknown,)))
+        if unless is not None:
+            decided = _absent(cond.dnf(unless, True)) + _absent(free)
+            specs.append(Spec("ELEMENTS", f"{eid}-reservation-unknown-{inst}-{k}", BINDING_UNKNOWN_SALIENCE,
+                              (("lit", (party, True)),) + decided + (not_binding,), (unknown,)))
+    specs.append(Spec("ELEMENTS", f"{eid}-not-binding", UNKNOWN_SALIENCE,
+                      (("no-element-binding", eid, ("binding", "unknown")),),
+                      (("element-binding", {"id": eid, "instrument": "none", "value": "recommended"}),)))
     return specs
 
 
 def _party(inst: str) -> str:
-    return f"party_{inst.lower().replace('-', '_')}"
-
-
-def _binding_specs(kb: KnowledgeBase, cid: str) -> list[Spec]:
-    crit = kb.criteria[cid]
-    if not crit.obligation.binding_for:
-        return []
-    logic = kb.logic[cid]
-    specs = []
-    not_binding = cond.dnf(logic.not_binding, True) if logic.not_binding is not None else []
-    for inst in crit.obligation.binding_for:
-        lit = ((cond.ConceptRef(_party(inst)), True),)
-        specs.append(_rule("CRITERIA", f"{cid}-binding-{inst}", lit,
-                           [("binding", {"id": cid, "value": "binding"})], cid, extra=_absent(not_binding)))
-        for k, conj in enumerate(not_binding, 1):
-            specs.append(_rule("CRITERIA", f"{cid}-reserved-{inst}-{k}", lit + conj,
-                               [("binding", {"id": cid, "value": "recommended"})], cid))
-    none = tuple((cond.ConceptRef(_party(i)), False) for i in crit.obligation.binding_for)
-    specs.append(_rule("CRITERIA", f"{cid}-not-binding", none, [("binding", {"id": cid, "value": "recommended"})],
-                       cid))
-    specs.append(Spec("CRITERIA", f"{cid}-binding-undecided", UNKNOWN_SALIENCE, (("no-decided-binding", cid),),
-                      (("binding", {"id": cid, "value": "unknown"}),)))
-    return specs
+    return party_id(inst)
 
 
 def _derived_specs(kb: KnowledgeBase, cid: str) -> list[Spec]:
@@ -195,7 +189,6 @@ def _derived_specs(kb: KnowledgeBase, cid: str) -> list[Spec]:
             specs.append(_rule("DERIVED", name, conj, [_finding(cid, status, name)], cid, extra=extra))
     specs.append(Spec("DERIVED", f"{cid}-undecided", UNKNOWN_SALIENCE, (("no-decided-finding", cid),),
                       (_finding(cid, "unknown", f"{cid}-derived-undecided"),)))
-    specs.extend(_binding_specs(kb, cid))
     return specs
 
 
@@ -209,10 +202,9 @@ def rule_specs(kb: KnowledgeBase) -> list[Spec]:
                 name = f"{concept_id}-{'holds' if value else 'fails'}-{k}"
                 specs.append(_rule("CONCEPTS", name, conj, [("concept", {"id": concept_id, "value": word, "rule": name})],
                                    concept_id))
+    for eid in kb.element_logic:
+        specs.extend(_element_specs(kb, eid))
     criteria = kb.criteria
-    for cid, crit in criteria.items():
-        if crit.derived_from is None:
-            specs.extend(_criterion_specs(kb, cid))
     for cid, crit in criteria.items():
         if crit.derived_from is not None:
             specs.extend(_derived_specs(kb, cid))
@@ -223,6 +215,10 @@ def rule_specs(kb: KnowledgeBase) -> list[Spec]:
 
 
 RECOMMEND_NAMES = ("gap", "gap-blocks-dependent", "package-open")
+CRITERIA_NAMES = ("elements-met", "elements-not-met", "elements-partial", "elements-not-applicable",
+                  "elements-undecided", "binding-gap", "binding-held", "binding-gap-unknown", "binding-held-unknown",
+                  "binding-none")
+DERIVED_NAMES = ("binding-gap", "binding-held", "binding-gap-unknown", "binding-held-unknown", "binding-none")
 
 
 def static_facts(kb: KnowledgeBase) -> list[tuple[str, dict]]:
@@ -230,6 +226,8 @@ def static_facts(kb: KnowledgeBase) -> list[tuple[str, dict]]:
     out = [("depends", {"criterion": c.id, "on": d}) for c in kb.criteria.values()
            for d in c.recommendation.depends_on]
     out += [("package-member", {"package": p.id, "criterion": c}) for p in kb.packages for c in p.criteria]
+    out += [("derived-input", {"criterion": c.id, "input": i})
+            for c in kb.criteria.values() if c.derived_from for i in c.derived_from.criteria]
     return out
 
 
@@ -263,6 +261,7 @@ class EngineSet:
 
         self.classes = {t: fact_class(cls) for t, cls in (
             ("answer", "Answer"), ("concept", "Concept"), ("finding", "Finding"), ("binding", "Binding"),
+            ("element", "Element"), ("element-binding", "ElementBinding"), ("derived-input", "DerivedInput"),
             ("warning", "WarningFact"), ("gap", "Gap"), ("depends", "Depends"),
             ("blocks", "Blocks"), ("package-member", "PackageMember"), ("package-open", "PackageOpen"))}
         self.specs = rule_specs(kb)
@@ -320,8 +319,12 @@ class EngineSet:
             return ex.NOT(C["finding"](id="NEVER"))
         if kind == "no-decided-finding":
             return ex.NOT(C["finding"](id=item[1], status=ex.P(lambda s: s != "unknown")))
-        if kind == "no-decided-binding":
-            return ex.NOT(C["binding"](id=item[1], value=ex.P(lambda s: s != "unknown")))
+        if kind == "no-decided-element":
+            return ex.NOT(C["element"](id=item[1], status=ex.P(lambda s: s != "unknown")))
+        if kind == "no-concept":
+            return ex.NOT(C["concept"](id=item[1]))
+        if kind == "no-element-binding":
+            return ex.NOT(C["element-binding"](id=item[1], value=ex.P(lambda v, vs=item[2]: v in vs)))
         raise ValueError(kind)
 
     def _rhs(self, asserts: tuple) -> Any:
@@ -342,10 +345,13 @@ class EngineSet:
             fn.__name__ = f"r{i:05d}"
             attrs[fn.__name__] = ex.Rule(*[self._lhs_item(x) for x in spec.lhs],
                                          salience=experta_salience(spec.module, spec.salience, i))(fn)
+        attrs.update(self._criteria_rules())
         tier = TIERS["RECOMMEND"]
 
-        # (defrule RECOMMEND::gap (logical (finding (id ?c) (status not_met|partial))) => (assert (gap (id ?c))))
-        @ex.Rule(C["finding"](id=MATCH.c, status=ex.P(lambda s: s in ("not_met", "partial"))), salience=tier + 3)
+        # (defrule RECOMMEND::gap (logical (finding (id ?c) (status not_met|partial))
+        #    (not (derived-input (criterion ?c)))) => (assert (gap (id ?c))))
+        @ex.Rule(C["finding"](id=MATCH.c, status=ex.P(lambda s: s in ("not_met", "partial"))),
+                 ex.NOT(C["derived-input"](criterion=MATCH.c)), salience=tier + 3)
         def gap(self: Any, c: str) -> None:
             self.declare(C["gap"](id=c))
 
@@ -371,10 +377,94 @@ class EngineSet:
         attrs["pack_structure"] = pack_structure
         return type("LexgapExpertaEngine", (ex.KnowledgeEngine,), attrs)
 
+    def _criteria_rules(self) -> dict[str, Any]:
+        """compile.CRITERIA_RULES and compile.DERIVED_BINDING_RULES: a criterion from its elements."""
+        ex, C = self.ex, self.classes
+        MATCH, P, NOT = ex.MATCH, ex.P, ex.NOT
+        tier = TIERS["CRITERIA"]
+        scale = CLIPS_SALIENCE_SCALE
+
+        def finding(status: str, name: str) -> Any:
+            def rhs(engine: Any, c: str) -> None:
+                engine.declare(C["finding"](id=c, status=status, rule=name))
+            return rhs
+
+        def binding(value: str, var: str = "c") -> Any:
+            def rhs(engine: Any, **kw: Any) -> None:
+                engine.declare(C["binding"](id=kw[var], value=value))
+            return rhs
+
+        gap = P(lambda s: s in ("not_met", "partial"))
+        held = P(lambda s: s in ("met", "unknown", "not_applicable"))
+        rules = {
+            "c_met": ex.Rule(C["element"](criterion=MATCH.c, status="met"),
+                             NOT(C["element"](criterion=MATCH.c, status=P(lambda s: s not in ("met", "not_applicable")))),
+                             salience=tier + 9)(finding("met", "elements-met")),
+            "c_not_met": ex.Rule(C["element"](criterion=MATCH.c, status="not_met"),
+                                 NOT(C["element"](criterion=MATCH.c,
+                                                  status=P(lambda s: s not in ("not_met", "not_applicable")))),
+                                 salience=tier + 8)(finding("not_met", "elements-not-met")),
+            "c_partial": ex.Rule(C["element"](criterion=MATCH.c, status=P(lambda s: s in ("met", "partial"))),
+                                 C["element"](criterion=MATCH.c, status=gap),
+                                 salience=tier + 7)(finding("partial", "elements-partial")),
+            "c_na": ex.Rule(C["element"](criterion=MATCH.c, status="not_applicable"),
+                            NOT(C["element"](criterion=MATCH.c, status=P(lambda s: s != "not_applicable"))),
+                            salience=tier + 6)(finding("not_applicable", "elements-not-applicable")),
+            "c_undecided": ex.Rule(C["element"](criterion=MATCH.c),
+                                   NOT(C["finding"](id=MATCH.c, status=P(lambda s: s != "unknown"))),
+                                   salience=tier - 100 * scale)(finding("unknown", "elements-undecided")),
+            "c_binding_gap": ex.Rule(C["finding"](id=MATCH.c, status=gap),
+                                     C["element"](id=MATCH.e, criterion=MATCH.c, status=gap),
+                                     C["element-binding"](id=MATCH.e, value="binding"),
+                                     salience=tier + 5)(binding("binding")),
+            "c_binding_held": ex.Rule(C["finding"](id=MATCH.c, status=held),
+                                      C["element"](id=MATCH.e, criterion=MATCH.c),
+                                      C["element-binding"](id=MATCH.e, value="binding"),
+                                      salience=tier + 4)(binding("binding")),
+            "c_binding_gap_unknown": ex.Rule(C["finding"](id=MATCH.c, status=gap),
+                                             C["element"](id=MATCH.e, criterion=MATCH.c, status=gap),
+                                             C["element-binding"](id=MATCH.e, value="unknown"),
+                                             NOT(C["binding"](id=MATCH.c, value="binding")),
+                                             salience=tier - 150 * scale + 3)(binding("unknown")),
+            "c_binding_held_unknown": ex.Rule(C["finding"](id=MATCH.c, status=held),
+                                              C["element"](id=MATCH.e, criterion=MATCH.c),
+                                              C["element-binding"](id=MATCH.e, value="unknown"),
+                                              NOT(C["binding"](id=MATCH.c, value="binding")),
+                                              salience=tier - 150 * scale + 2)(binding("unknown")),
+            "c_binding_none": ex.Rule(C["finding"](id=MATCH.c), C["element"](criterion=MATCH.c),
+                                      NOT(C["binding"](id=MATCH.c, value=P(lambda v: v in ("binding", "unknown")))),
+                                      salience=tier - 200 * scale + 1)(binding("recommended")),
+        }
+        dtier = TIERS["DERIVED"]
+        rules.update({
+            "d_binding_gap": ex.Rule(C["derived-input"](criterion=MATCH.d, input=MATCH.c),
+                                     C["finding"](id=MATCH.d, status=gap), C["finding"](id=MATCH.c, status=gap),
+                                     C["binding"](id=MATCH.c, value="binding"),
+                                     salience=dtier + 5)(binding("binding", "d")),
+            "d_binding_held": ex.Rule(C["derived-input"](criterion=MATCH.d, input=MATCH.c),
+                                      C["finding"](id=MATCH.d, status=held), C["binding"](id=MATCH.c, value="binding"),
+                                      salience=dtier + 4)(binding("binding", "d")),
+            "d_binding_gap_unknown": ex.Rule(C["derived-input"](criterion=MATCH.d, input=MATCH.c),
+                                             C["finding"](id=MATCH.d, status=gap), C["finding"](id=MATCH.c, status=gap),
+                                             C["binding"](id=MATCH.c, value="unknown"),
+                                             NOT(C["binding"](id=MATCH.d, value="binding")),
+                                             salience=dtier - 150 * scale + 3)(binding("unknown", "d")),
+            "d_binding_held_unknown": ex.Rule(C["derived-input"](criterion=MATCH.d, input=MATCH.c),
+                                              C["finding"](id=MATCH.d, status=held),
+                                              C["binding"](id=MATCH.c, value="unknown"),
+                                              NOT(C["binding"](id=MATCH.d, value="binding")),
+                                              salience=dtier - 150 * scale + 2)(binding("unknown", "d")),
+            "d_binding_none": ex.Rule(C["derived-input"](criterion=MATCH.d), C["finding"](id=MATCH.d),
+                                      NOT(C["binding"](id=MATCH.d, value=P(lambda v: v in ("binding", "unknown")))),
+                                      salience=dtier - 200 * scale + 1)(binding("recommended", "d")),
+        })
+        return rules
+
     # running
 
     def rule_names(self) -> set[tuple[str, str]]:
-        return {(s.module, s.name) for s in self.specs} | {("RECOMMEND", n) for n in RECOMMEND_NAMES}
+        return ({(s.module, s.name) for s in self.specs} | {("RECOMMEND", n) for n in RECOMMEND_NAMES}
+                | {("CRITERIA", n) for n in CRITERIA_NAMES} | {("DERIVED", n) for n in DERIVED_NAMES})
 
     def new_engine(self) -> Any:
         return self.engine_class()
@@ -399,10 +489,19 @@ class EngineSet:
         C = self.classes
         findings: dict[str, tuple[str, str]] = {}
         out: dict[str, Any] = {"concepts": {}, "binding": {}, "warnings": [], "gaps": [], "blocks": [],
-                               "packages_open": []}
+                               "packages_open": [], "elements": {}, "element_binding": {}}
         for fact in engine.facts.values():
             cls = type(fact)
-            if cls is C["finding"]:
+            if cls is C["element"]:
+                eid, status, rule = fact["id"], fact["status"], fact["rule"]
+                if eid not in out["elements"] or rule < out["elements"][eid][1]:
+                    out["elements"][eid] = (status, rule)
+            elif cls is C["element-binding"]:
+                value, under = out["element_binding"].get(fact["id"], (fact["value"], []))
+                if fact["value"] == "binding":
+                    value, under = "binding", sorted(set(under) | {fact["instrument"]})
+                out["element_binding"][fact["id"]] = (value, under)
+            elif cls is C["finding"]:
                 cid, status, rule = fact["id"], fact["status"], fact["rule"]
                 if cid not in findings or rule < findings[cid][1]:
                     findings[cid] = (status, rule)

@@ -29,6 +29,7 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 
 def _represent_list(dumper: yaml.SafeDumper, value: list) -> yaml.Node:
     flow = all(isinstance(v, (str, int, float)) and not (isinstance(v, str) and "\n" in v) for v in value)
+    flow = flow and sum(len(str(v)) + 2 for v in value) <= 70  # long items read better one per line
     return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
 
 
@@ -49,7 +50,7 @@ def yaml_text(data: Any) -> str:
 def answers_to_yaml(data: AnswersFile, kb: KnowledgeBase, header: Iterable[str] = ()) -> str:
     """An answers file as YAML that lexgap reads back into identical answers: state and assessment first,
     then the answers in printed order, each under a comment with its question number and text."""
-    lines = [f"# {line}" for line in header]
+    lines = [f"# {line}".rstrip() for line in header]
     state = data.state.model_dump(exclude_defaults=True)
     state = {"name": state.pop("name"), **state}
     assessment = data.assessment.model_dump(exclude_defaults=True)

@@ -172,19 +172,19 @@ def classify(old: str | None, new: str | None) -> Change:
 
 
 def diff(old: Assessment, new: Assessment, *, old_file: str = "OLD", new_file: str = "NEW",
-         force: bool = False) -> Progress:
+         allow_different_states: bool = False) -> Progress:
     """Progress from `old` to `new`. Raises DifferentStatesError if they are about different States,
-    unless `force`."""
+    unless `allow_different_states`."""
     different = not same_state(old, new)
-    if different and not force:
+    if different and not allow_different_states:
         raise DifferentStatesError([
             Problem(old_file, f"this assessment is about {old.state.name}"
                               + (f" ({old.state.code})" if old.state.code else "")),
             Problem(new_file, f"this assessment is about {new.state.name}"
                               + (f" ({new.state.code})" if new.state.code else "")
                               + "; diff shows the progress of one State between two assessments",
-                    "check that you gave the right two files, or add --force if the State's name or code "
-                    "changed between them")])
+                    "check that you gave the right two files, or add --allow-different-states if the State's "
+                    "name or code changed between them")])
     if old.pack.id != new.pack.id:
         raise InputError(Problem(new_file, f"assessed against the rule pack '{new.pack.id}', but {old_file} "
                                  f"against '{old.pack.id}'", "compare two assessments made with the same rule pack"))
@@ -222,13 +222,17 @@ def diff(old: Assessment, new: Assessment, *, old_file: str = "OLD", new_file: s
     notes = []
     if different:
         notes.append(f"The two assessments name different States ({old.state.name} and {new.state.name}); they "
-                     "were compared because --force was given.")
+                     "were compared because --allow-different-states was given.")
     if new.assessment.date < old.assessment.date:
         notes.append(f"The new assessment ({new_file}, {new.assessment.date}) is dated before the old one "
                      f"({old_file}, {old.assessment.date}): check the order of the files (lexgap diff OLD NEW).")
     if old.pack.version != new.pack.version:
         notes.append(f"The assessments were made under different versions of the rule pack ({old.pack.version} "
                      f"and {new.pack.version}): some changes may come from the rules rather than from the law.")
+    for side, a, name in (("older", old, old_file), ("newer", new, new_file)):
+        if a.findings and not any(f.elements for f in a.findings):
+            notes.append(f"The {side} assessment ({name}) was saved under pack {a.pack.version}, which has no "
+                         "elements: the two are compared criterion by criterion.")
     if old.answers_digest == new.answers_digest and old.pack.content_hash == new.pack.content_hash:
         notes.append("The two assessments rest on the same answers: nothing has changed.")
     return Progress(

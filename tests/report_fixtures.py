@@ -12,7 +12,7 @@ import datetime as dt
 from lexgap.engine.assessment import (
     AnswerRecord, Article, Assessment, ConceptResult, Crosswalk, Explanation, Finding, IcmecCriterion,
     IcmecVerdict, InformationGap, MnrCapability, PackInfo, ParagraphResult, QuestionRef, Recommendation,
-    RecommendationItem, Summary, Warning,
+    RecommendationItem, Summary, AssessmentWarning,
 )
 from lexgap.engine.models import MODALITY_LABELS, AssessmentInfo, Scoring, State
 
@@ -461,20 +461,20 @@ RECOMMENDATIONS: list[tuple] = [
 ]
 
 WARNINGS = [
-    Warning(id="W01", kind="risk", title="Material removed without being preserved",
+    AssessmentWarning(id="W01", kind="risk", title="Material removed without being preserved",
             message="Providers must remove reported material but need not preserve it, so evidence may be lost.",
             advice="Add a preservation duty for removed material before strengthening takedown.",
             criteria=["P05.02", "P05.03"], questions=["providers.takedown", "providers.preserve_reported"]),
-    Warning(id="W02", kind="risk", title="Reporting duty without capacity to process reports",
+    AssessmentWarning(id="W02", kind="risk", title="Reporting duty without capacity to process reports",
             message="Providers must report, but the specialised unit covers the capital only, so reports may wait.",
             advice="Plan the unit's staffing together with the reporting duty.", criteria=["P05.01", "P06.01"],
             questions=["providers.reporting_duty", "institutions.unit"]),
-    Warning(id="W03", kind="contradiction", title="Possession described in two ways",
+    AssessmentWarning(id="W03", kind="contradiction", title="Possession described in two ways",
             message="Possession is described as requiring intent to distribute, yet the note on dual criminality "
                     "implies it is an offence abroad only.",
             advice="Check section 216(2) of the Penal Code and correct one of the two answers.",
             criteria=["P01.05", "P18.02"], questions=["offences.possession", "cooperation.dual_criminality"]),
-    Warning(id="W04", kind="input", title="Answer without a source",
+    AssessmentWarning(id="W04", kind="input", title="Answer without a source",
             message="The answer on sexual extortion gives no source.",
             advice="Record where the answer comes from.", questions=["offences.sextortion"]),
 ]

@@ -171,3 +171,94 @@ def test_commands_never_modify_the_answers_file(tmp_path):
         invoke(*args[:1], str(copy), *args[1:])
     invoke("explain", str(copy), "P01.01")
     assert copy.read_bytes() == before
+
+
+# --- no command writes onto its input or over an existing file without --force ----------------------------------
+
+def _copy_example(tmp_path):
+    answers = tmp_path / "my.yaml"
+    answers.write_bytes((EXAMPLES / "arcadia.yaml").read_bytes())
+    return answers
+
+
+@pytest.mark.parametrize("spelling", ["same", "dot", "dotdot", "symlink", "hardlink"])
+def test_report_never_writes_onto_its_input_however_spelled(tmp_path, monkeypatch, spelling):
+    import os
+
+    answers = _copy_example(tmp_path)
+    before = answers.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    target = {"same": "my.yaml", "dot": "./my.yaml", "dotdot": f"../{tmp_path.name}/my.yaml",
+              "symlink": "link.md", "hardlink": "hard.md"}[spelling]
+    if spelling == "symlink":
+        os.symlink("my.yaml", "link.md")
+    if spelling == "hardlink":
+        os.link("my.yaml", "hard.md")
+    result = invoke("report", "my.yaml", "-o", target, "--format", "md", "--force")
+    assert result.exit_code == 1, result.output
+    assert "never overwrites an input" in result.stderr and "Traceback" not in result.stderr
+    assert answers.read_bytes() == before
+
+
+def test_every_writing_command_refuses_an_existing_output_without_force(tmp_path):
+    answers = _copy_example(tmp_path)
+    old = tmp_path / "old.yaml"
+    old.write_bytes((EXAMPLES / "arcadia-2023.yaml").read_bytes())
+    region = EXAMPLES / "region"
+    existing = tmp_path / "existing"
+    commands = {
+        "report": (["report", str(answers), "-o", "{out}.md"], ".md"),
+        "compare -o": (["compare", str(region), "-o", "{out}.json"], ".json"),
+        "compare --csv": (["compare", str(region), "--csv", "{out}.csv"], ".csv"),
+        "compare --xlsx": (["compare", str(region), "--xlsx", "{out}.xlsx"], ".xlsx"),
+        "diff": (["diff", str(old), str(answers), "-o", "{out}.json"], ".json"),
+        "questionnaire export": (["questionnaire", "export", "--xlsx", "{out}.xlsx"], ".xlsx"),
+        "interview": (["interview", "-o", "{out}.yaml"], ".yaml"),
+    }
+    for name, (args, suffix) in commands.items():
+        out = existing.with_suffix(suffix)
+        out.write_text("keep me\n")
+        filled = [a.replace("{out}" + suffix, str(out)) for a in args]
+        result = invoke(*filled)
+        assert result.exit_code == 1, (name, result.output)
+        assert "already exists" in result.stderr and "--force" in result.stderr, name
+        assert out.read_text() == "keep me\n", name
+    for name in ("report", "compare -o", "diff", "questionnaire export"):
+        args, suffix = commands[name]
+        out = existing.with_suffix(suffix)
+        result = invoke(*[a.replace("{out}" + suffix, str(out)) for a in args], "--force")
+        assert result.exit_code == 0, (name, result.output, result.stderr)
+        assert out.read_text(errors="replace") != "keep me\n", name
+
+
+def test_compare_and_diff_refuse_to_write_onto_an_input_even_with_force(tmp_path):
+    answers = _copy_example(tmp_path)
+    old = tmp_path / "old.yaml"
+    old.write_bytes((EXAMPLES / "arcadia-2023.yaml").read_bytes())
+    before = answers.read_bytes()
+    link = tmp_path / "link.csv"
+    link.symlink_to(answers)
+    for args in (["compare", str(old), str(answers), "--csv", str(link), "--force"],
+                 ["diff", str(old), str(answers), "-o", str(tmp_path / "." / "my.yaml"), "--force"]):
+        result = invoke(*args)
+        assert result.exit_code == 1 and "never overwrites an input" in result.stderr, args
+    assert answers.read_bytes() == before
+
+
+def test_force_means_one_thing_everywhere():
+    from lexgap.commands import COMMANDS
+
+    def walk(command):
+        if isinstance(command, click.Group):
+            for sub in command.commands.values():
+                yield from walk(sub)
+        else:
+            yield command
+
+    import click
+
+    helps = {c.name: next((p.help for p in c.params if p.name == "force"), None)
+             for top in COMMANDS for c in walk(top)}
+    assert {h for h in helps.values() if h} == {"Replace the output file(s) if they already exist."}
+    assert {name for name, h in helps.items() if h} == {"report", "compare", "diff", "export", "import",
+                                                        "interview"}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from lexgap.commands import compare_cmd
+from lexgap.cli import cli
 from lexgap.compare import (
     MixedVersionsError,
     StateResult,
@@ -79,7 +79,7 @@ def results_for(paths: list[Path]) -> list[StateResult]:
 
 
 def invoke(*args: str):
-    return CliRunner().invoke(compare_cmd, [str(a) for a in args])
+    return CliRunner().invoke(cli, ["compare"] + [str(a) for a in args])
 
 
 @pytest.fixture(scope="module")

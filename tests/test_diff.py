@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from lexgap.commands import diff_cmd
+from lexgap.cli import cli
 from lexgap.diff import DifferentStatesError, classify, diff, render_text
 
 from .conftest import example_files
@@ -43,7 +43,7 @@ def pair(kb, tmp_path_factory):
 
 
 def invoke(*args):
-    return CliRunner().invoke(diff_cmd, [str(a) for a in args])
+    return CliRunner().invoke(cli, ["diff"] + [str(a) for a in args])
 
 
 def test_classify_orders_outcomes_and_keeps_information_apart():
@@ -99,9 +99,9 @@ def test_two_different_states_are_refused_unless_forced(kb, pair, tmp_path):
     other = write(tmp_path / "arcadia.yaml", kb, answers_data(kb, 8, name="Arcadia", code="XA"))
     with pytest.raises(DifferentStatesError) as caught:
         diff(lexgap.assess(pair[0]), lexgap.assess(other), old_file="a", new_file="b")
-    assert "Veridia" in str(caught.value) and "Arcadia" in str(caught.value) and "--force" in str(caught.value)
-    forced = diff(lexgap.assess(pair[0]), lexgap.assess(other), force=True)
-    assert forced.forced_different_states and any("--force" in n for n in forced.notes)
+    assert "Veridia" in str(caught.value) and "Arcadia" in str(caught.value) and "--allow-different-states" in str(caught.value)
+    forced = diff(lexgap.assess(pair[0]), lexgap.assess(other), allow_different_states=True)
+    assert forced.forced_different_states and any("--allow-different-states" in n for n in forced.notes)
 
 
 def test_diff_command_text_and_files(pair, tmp_path):
@@ -134,7 +134,7 @@ def test_diff_command_refusals(kb, pair, tmp_path):
     result = invoke(pair[0], other)
     assert result.exit_code == 1 and "different" not in result.stdout and "Arcadia" in result.stderr
     assert "Traceback" not in result.output
-    assert invoke(pair[0], other, "--force").exit_code == 0
+    assert invoke(pair[0], other, "--allow-different-states").exit_code == 0
     result = invoke(*pair, "-o", pair[0])
     assert result.exit_code == 1 and "never overwrites" in result.stderr
     result = invoke(pair[0], tmp_path / "nope.yaml")
@@ -169,4 +169,4 @@ def test_diff_on_the_bundled_examples():
             assert result.exit_code == 0, result.output
         else:
             assert result.exit_code == 1 and a.state.name in result.stderr
-            assert invoke(p, q, "--force").exit_code == 0
+            assert invoke(p, q, "--allow-different-states").exit_code == 0

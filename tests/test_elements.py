@@ -135,3 +135,16 @@ def test_recommendations_list_only_missing_elements(examples):
                 for m in item.missing:
                     assert m.obligation.startswith(("Required by", "Recommended", "Required if")), m.obligation
             assert rec.binding == any(m.binding for item in rec.items for m in item.missing), (path.name, rec.id)
+
+
+def test_no_binding_duty_rests_on_an_unchecked_article(kb):
+    """'Unchecked is never printed behind a binding finding': an article cited with binds: true has been read
+    against an official text (checked: true in the catalogue, with its source)."""
+    unchecked = []
+    for eid, el in kb.elements.items():
+        for b in el.basis:
+            if b.binds:
+                art = next(a for a in kb.instruments[b.instrument].articles if a.ref == b.article)
+                if not art.checked:
+                    unchecked.append(f"{eid}: {b.instrument} {b.article}")
+    assert not unchecked, "binding articles not checked against an official text:\n" + "\n".join(unchecked)

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lexgap.commands import interview_cmd
+from lexgap.cli import cli
 from lexgap.engine.answers import Answers, load_answers
 from lexgap.engine.build import applicable
 from lexgap.engine.models import AnswersFile
@@ -82,7 +82,7 @@ def run(*args, input_lines: list[str], cwd: Path):
     old = os.getcwd()
     os.chdir(cwd)
     try:
-        return runner.invoke(interview_cmd, [str(a) for a in args], input="\n".join(input_lines) + "\n")
+        return runner.invoke(cli, ["interview"] + [str(a) for a in args], input="\n".join(input_lines) + "\n")
     finally:
         os.chdir(old)
 

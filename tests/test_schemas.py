@@ -18,6 +18,10 @@ EXPECTED_SCHEMA = {
 def expected_schema(path):
     if path.parent.name == "tests":
         return "golden"
+    if path.parent.name == "migrations":
+        return "migration"
+    if path.parent.name == "bills":
+        return "bill"
     if path.name in EXPECTED_SCHEMA:
         return EXPECTED_SCHEMA[path.name]
     if path.parent.name == "paragraphs":

@@ -610,7 +610,7 @@ def test_pdf_timeout_gives_a_plain_message(tmp_path):
 # --- the command ---------------------------------------------------------------------------------------------
 
 def test_command_module_does_not_import_flask():
-    code = "import sys, lexgap.web.command; print(json.dumps(['flask' in sys.modules, 'lexgap.engine.knowledge' in sys.modules]))"
+    code = "import sys, lexgap.commands.serve; print(json.dumps(['flask' in sys.modules, 'lexgap.engine.knowledge' in sys.modules]))"
     out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == [False, False]
 
@@ -619,7 +619,7 @@ def test_serve_warns_on_non_loopback_address(tmp_path, monkeypatch):
     import werkzeug.serving
     from click.testing import CliRunner
 
-    from lexgap.web.command import serve
+    from lexgap.cli import cli
 
     class FakeServer:
         server_port = 8174
@@ -638,11 +638,11 @@ def test_serve_warns_on_non_loopback_address(tmp_path, monkeypatch):
 
     monkeypatch.setattr(werkzeug.serving, "make_server", fake_make_server)
     runner = CliRunner()
-    result = runner.invoke(serve, ["--data", str(tmp_path / "d"), "--host", "0.0.0.0", "--port", "8174"])
+    result = runner.invoke(cli, ["serve", "--data", str(tmp_path / "d"), "--host", "0.0.0.0", "--port", "8174"])
     assert result.exit_code == 0, result.output
     assert "WARNING" in result.stderr and "no login" in result.stderr
     assert seen["host"] == "0.0.0.0" and seen["threaded"]
-    result = runner.invoke(serve, ["--data", str(tmp_path / "d")])
+    result = runner.invoke(cli, ["serve", "--data", str(tmp_path / "d")])
     assert result.exit_code == 0 and "WARNING" not in result.stderr
     assert "http://127.0.0.1:8174/" in result.stdout
     assert seen["host"] == "127.0.0.1"
@@ -653,13 +653,13 @@ def test_serve_reports_a_busy_port(tmp_path):
 
     from click.testing import CliRunner
 
-    from lexgap.web.command import serve
+    from lexgap.cli import cli
 
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = CliRunner().invoke(serve, ["--data", str(tmp_path / "d"), "--port", str(port)])
+        result = CliRunner().invoke(cli, ["serve", "--data", str(tmp_path / "d"), "--port", str(port)])
     assert result.exit_code == 1 and "--port 0 for any free port" in result.stderr
 
 
@@ -712,8 +712,8 @@ def test_serve_runs_and_stops_cleanly(tmp_path):
     import time
     import urllib.request
 
-    code = ("from lexgap.web.command import serve; "
-            f"serve(['--data', {str(tmp_path / 'd')!r}, '--port', '0'], standalone_mode=True)")
+    code = ("from lexgap.cli import cli; "
+            f"cli(['serve', '--data', {str(tmp_path / 'd')!r}, '--port', '0'], standalone_mode=True)")
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = proc.stdout.readline()
@@ -851,3 +851,211 @@ def test_views_one_by_one_in_a_request_context(app, client):
         with pytest.raises(HTTPException) as info:
             questionnaire.section_page("no-such-file", "treaty")
         assert info.value.code == 404
+
+
+# --- lost updates: a page opened before another window saved --------------------------------------------------
+
+def page_form(client, stem: str, section: str = "treaty") -> dict:
+    """Every field of the section's form as the page shows it (what a browser would send back untouched)."""
+    html = client.get(f"/a/{stem}/section/{section}").data.decode()
+    form: dict = {"csrf_token": TOKEN.search(html.encode()).group(1).decode(), "q": []}
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html):
+        if name == "q":
+            form["q"].append(value)
+        elif name != "csrf_token":
+            form[name] = value
+    for name, value in re.findall(r'<input type="radio" id="[^"]+" name="([^"]+)" value="([^"]*)" checked', html):
+        form[name] = value
+    return form
+
+
+def test_a_stale_full_form_never_withdraws_another_windows_answer(client, app):
+    stem = create(client)
+    stale = page_form(client, stem)                      # window B opens the page: T.1 unanswered
+    assert len(stale["version"]) == 16 and stale["b.treaty.crc"]
+    assert save(client, stem, "treaty.crc", "party", citation="Act 1").get_json()["saved"]   # window A answers
+    stale["v.treaty.untoc"] = "party"                    # B answers another question, then "Save answers"
+    response = client.post(f"/a/{stem}/answers", data=stale)
+    assert response.status_code == 302                   # nothing to resolve: B never touched T.1
+    on_disk = answers_on_disk(app, stem)
+    assert on_disk["treaty.crc"].value == "party" and on_disk["treaty.crc"].citation == "Act 1"
+    assert on_disk["treaty.untoc"].value == "party"
+
+
+def test_an_answer_changed_in_two_windows_is_a_conflict_showing_both(client, app):
+    stem = create(client)
+    stale = page_form(client, stem)
+    save(client, stem, "treaty.crc", "party", note="from window A")
+    stale["v.treaty.crc"] = "signatory"
+    stale["n.treaty.crc"] = "from window B"
+    stale["v.treaty.untoc"] = "party"
+    response = client.post(f"/a/{stem}/answers", data=stale)
+    assert response.status_code == 409
+    page = response.data.decode()
+    assert "changed in another window" in page and "Keep my answer" in page
+    assert "from window A" in page and "from window B" in page          # both visible
+    assert re.search(r'name="v\.treaty\.crc" value="signatory" checked', page)   # mine in the fields
+    assert "The other answers were saved." in page
+    on_disk = answers_on_disk(app, stem)
+    assert on_disk["treaty.crc"].value == "party" and on_disk["treaty.crc"].note == "from window A"
+    assert on_disk["treaty.untoc"].value == "party"
+    # sending the re-shown page again still does not replace A's answer ...
+    again = page_form_from(page)
+    assert client.post(f"/a/{stem}/answers", data=again).status_code == 409
+    assert answers_on_disk(app, stem)["treaty.crc"].note == "from window A"
+    # ... "Keep my answer" does
+    keep = re.search(r'name="(k\.treaty\.crc)" value="([0-9a-f]+)"', page)
+    response = client.post(f"/a/{stem}/answers", data={**again, keep.group(1): keep.group(2)})
+    assert response.status_code == 302
+    assert answers_on_disk(app, stem)["treaty.crc"].note == "from window B"
+
+
+def page_form_from(html: str) -> dict:
+    form: dict = {"csrf_token": TOKEN.search(html.encode()).group(1).decode(), "q": []}
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html):
+        if name == "q":
+            form["q"].append(value)
+        elif name != "csrf_token":
+            form[name] = value
+    for name, value in re.findall(r'<input type="radio" id="[^"]+" name="([^"]+)" value="([^"]*)" checked', html):
+        form[name] = value
+    for name, value in re.findall(r'<textarea id="[^"]+" name="([^"]+)"[^>]*>([^<]*)</textarea>', html):
+        form[name] = value
+    return form
+
+
+def test_script_save_of_a_stale_answer_is_a_conflict(client, app):
+    stem = create(client)
+    stale = page_form(client, stem)
+    save(client, stem, "treaty.crc", "party")
+    form = {"csrf_token": stale["csrf_token"], "view": "section:treaty", "version": stale["version"],
+            "q": "treaty.crc", "only": "treaty.crc", "v.treaty.crc": "", "b.treaty.crc": stale["b.treaty.crc"]}
+    headers = {"X-Requested-With": "lexgap", "Accept": "application/json"}
+    data = client.post(f"/a/{stem}/answers", data=form, headers=headers).get_json()
+    assert not data["ok"] and not data["saved"] and "Party" in data["conflicts"]["treaty.crc"]
+    assert data["version"] == stale["version"]              # the page stays marked as stale
+    assert answers_on_disk(app, stem)["treaty.crc"].value == "party"
+    keep = re.search(r'value="([0-9a-f]+)" data-keep', data["conflicts"]["treaty.crc"]).group(1)
+    data = client.post(f"/a/{stem}/answers", data={**form, "k.treaty.crc": keep}, headers=headers).get_json()
+    assert data["ok"] and data["saved"] and "treaty.crc" not in answers_on_disk(app, stem)
+    # an up-to-date page takes the new version and fingerprint with each save
+    fresh = page_form(client, stem)
+    form = {**form, "version": fresh["version"], "b.treaty.crc": fresh["b.treaty.crc"], "v.treaty.crc": "party"}
+    form.pop("k.treaty.crc", None)
+    data = client.post(f"/a/{stem}/answers", data=form, headers=headers).get_json()
+    assert data["ok"] and data["version"] != fresh["version"] and data["bases"]["treaty.crc"] != fresh["b.treaty.crc"]
+    assert data["version"] == page_form(client, stem)["version"]
+
+
+# --- refused saves leave nothing behind; pasted text is accepted ------------------------------------------------
+
+def test_pasted_line_breaks_and_control_characters_are_normalised(client, app):
+    stem = create(client)
+    note = "first line\x85second line\u2028third\r\nfourth\x0bfifth\x01\x7f\x9b end"
+    data = save(client, stem, "treaty.crc", "party", note=note, citation="Act\x85 1").get_json()
+    assert data["ok"] and data["saved"], data
+    answer = answers_on_disk(app, stem)["treaty.crc"]
+    assert answer.note == "first line\nsecond line\nthird\nfourth\nfifth end"
+    assert answer.citation == "Act\n 1"
+    page = client.get(f"/a/{stem}/section/treaty").data.decode()
+    assert "first line\nsecond line" in page
+
+
+def test_a_refused_save_leaves_the_session_exactly_as_the_file(client, app, data_dir, monkeypatch):
+    from lexgap.web import workspace as ws_module
+
+    stem = create(client)
+    save(client, stem, "treaty.crc", "party", note="kept")
+    before = (data_dir / f"{stem}.yaml").read_bytes()
+
+    def refuse(*_args, **_kwargs):
+        raise ValueError("the answers would not read back unchanged; nothing was written")
+
+    monkeypatch.setattr(ws_module, "checked_yaml", refuse)
+    response = save(client, stem, "treaty.crc", "signatory", note="refused")
+    assert response.status_code == 500 and "Nothing was saved" in response.get_json()["error"]
+    response = save(client, stem, "treaty.untoc", "party", as_json=False)
+    assert response.status_code == 500 and b"Nothing was saved" in response.data
+    monkeypatch.undo()
+    assert (data_dir / f"{stem}.yaml").read_bytes() == before
+    page = client.get(f"/a/{stem}/section/treaty").data.decode()   # the session is the file, not the refused text
+    assert "refused" not in page and re.search(r'name="v\.treaty\.crc" value="party" checked', page)
+    assert not re.search(r'name="v\.treaty\.untoc" value="party" checked', page)
+    ws = app.extensions["lexgap"]
+    assert ws.open(stem).answers.data == load_answers(ws.folder.path(stem), ws.kb).data
+    assert save(client, stem, "treaty.untoc", "party").get_json()["saved"]      # and later saves work
+    assert answers_on_disk(app, stem)["treaty.crc"].note == "kept"
+
+
+def test_any_text_through_the_save_route_is_saved_or_refused_plainly(app):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from lexgap.web.forms import clean_text
+
+    client = app.test_client()
+    stem = create(client)
+    ws = app.extensions["lexgap"]
+    tok = token(client, f"/a/{stem}/section/treaty")
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.text(st.characters(codec="utf-8"), max_size=40), st.sampled_from(["party", "signatory", ""]))
+    def check(text, value):
+        response = client.post(f"/a/{stem}/answers", data={"csrf_token": tok, "q": "treaty.crc", "only": "treaty.crc",
+                                                           "v.treaty.crc": value, "n.treaty.crc": text},
+                               headers={"X-Requested-With": "lexgap"})
+        assert response.status_code in (200, 422), response.data[:300]
+        on_disk = load_answers(ws.folder.path(stem), ws.kb).data
+        assert ws.open(stem).answers.data == on_disk
+        if response.get_json()["ok"] and (value or clean_text(text)):
+            assert on_disk.answers["treaty.crc"].note == (clean_text(text) or None)
+        elif response.get_json()["ok"]:
+            assert "treaty.crc" not in on_disk.answers
+
+    check()
+
+
+# --- private files --------------------------------------------------------------------------------------------------
+
+def test_data_folder_and_files_are_private_and_modes_kept(tmp_path):
+    old = os.umask(0o022)
+    try:
+        app = create_app(tmp_path / "new" / "data", pdf_in_worker=False, testing=True)
+        client = app.test_client()
+        root = tmp_path / "new" / "data"
+        assert root.stat().st_mode & 0o777 == 0o700 and (tmp_path / "new").stat().st_mode & 0o777 == 0o700
+        stem = create(client)
+        path = root / f"{stem}.yaml"
+        assert path.stat().st_mode & 0o777 == 0o600
+        save(client, stem, "treaty.crc", "party")
+        assert path.stat().st_mode & 0o777 == 0o600
+        backups = app.extensions["lexgap"].folder.backups(stem)
+        assert backups and all(b.stat().st_mode & 0o777 == 0o600 for b in backups)
+        assert (root / ".backups").stat().st_mode & 0o777 == 0o700
+        assert (root / ".backups" / stem).stat().st_mode & 0o777 == 0o700
+        path.chmod(0o640)                                   # the user's own choice is kept on replace
+        save(client, stem, "treaty.crc", "signatory")
+        assert path.stat().st_mode & 0o777 == 0o640
+        upload_stem = upload(client, path.read_bytes(), "mine.yaml").headers["Location"].split("/")[2]
+        assert (root / f"{upload_stem}.yaml").stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(old)
+
+
+def test_orphan_temporary_copies_are_removed_at_start(tmp_path):
+    root = tmp_path / "data"
+    app = create_app(root, pdf_in_worker=False, testing=True)
+    stem = create(app.test_client())
+    (root / ".backups" / stem).mkdir(parents=True, exist_ok=True)
+    orphans = [root / f".{stem}.yaml.0123456789ab.tmp", root / ".backups" / stem / f".{stem}.x.yaml.abcdef012345.tmp"]
+    fresh = root / f".{stem}.yaml.ffffffffffff.tmp"        # may be another server's save in progress
+    kept = [root / ".notes.tmp", root / "mine.0123456789ab.tmp", fresh]
+    for path in orphans + kept:
+        path.write_text("half a file")
+    for path in orphans + kept[:2]:
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    removed = DataFolder(root).create()
+    assert sorted(removed) == sorted(str(p.relative_to(root)) for p in orphans)
+    assert not any(p.exists() for p in orphans) and all(p.exists() for p in kept)
+    create_app(root, pdf_in_worker=False, testing=True)    # the app does it when it starts
+    assert (root / f"{stem}.yaml").is_file()

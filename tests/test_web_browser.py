@@ -252,3 +252,95 @@ def test_multiple_choice_exclusive_options(page, server):
 
     stem = page.url.split("/a/")[1].split("/")[0]
     assert load_answers(ws.folder.path(stem), ws.kb).data.answers[q.id].value == []
+
+
+def test_lost_update_between_two_windows_is_shown_never_dropped(browser, server):
+    """Window B opened before window A saved: B's full-form save keeps A's answer; a change made in both is
+    shown side by side, with JavaScript and without, until the user chooses."""
+    base, app = server
+    from lexgap.engine.answers import load_answers
+
+    ws = app.extensions["lexgap"]
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    nojs = browser.new_context(java_script_enabled=False, viewport={"width": 1400, "height": 1000})
+    try:
+        a = context.new_page()
+        create_assessment(a, base, "Twoland")
+        url = a.url
+        stem = url.split("/a/")[1].split("/")[0]
+        b = nojs.new_page()
+        b.goto(url)                                     # window B, without JavaScript, opened now
+        c = context.new_page()
+        c.goto(url)                                     # window C, with JavaScript, opened now
+
+        a.get_by_role("group", name=re.compile(r"T\.1 ")).get_by_label(re.compile(r"^Party")).check()
+        wait_saved(a, "treaty.crc")
+        # B answers another question and presses "Save answers": A's answer stays
+        b.get_by_role("group", name=re.compile(r"T\.6 ")).get_by_label(re.compile(r"^Party")).check()
+        with b.expect_navigation():
+            b.get_by_role("button", name="Save answers", exact=True).last.click()
+        saved = load_answers(ws.folder.path(stem), ws.kb).data.answers
+        assert saved["treaty.crc"].value == "party" and saved["treaty.untoc"].value == "party"
+        assert "Saved." in b.locator(".flash-area").inner_text()
+
+        # C (script) changes T.1 too: a conflict, both answers on screen, nothing replaced
+        c.get_by_role("group", name=re.compile(r"T\.1 ")).get_by_label(re.compile(r"^Signed")).check()
+        box = c.locator(esc("x-treaty.crc") + " .conflict-box")
+        box.wait_for(state="visible")
+        assert "changed in another window" in box.inner_text() and "Party" in box.inner_text()
+        assert c.locator(esc("v.treaty.crc--signatory")).is_checked()
+        expect(c.locator(esc("m-treaty.crc"))).to_have_text(re.compile(r"^Not saved"))
+        assert load_answers(ws.folder.path(stem), ws.kb).data.answers["treaty.crc"].value == "party"
+        # "Keep my answer" replaces it, knowingly
+        box.get_by_role("button", name="Keep my answer").click()
+        expect(c.locator(esc("m-treaty.crc"))).to_have_text(re.compile(r"^Saved"))
+        assert not box.count()
+        assert load_answers(ws.folder.path(stem), ws.kb).data.answers["treaty.crc"].value == "signatory"
+
+        # B (no script) still shows T.1 as A left it and changes it: shown side by side too
+        b.goto(url)
+        b.get_by_role("group", name=re.compile(r"T\.6 ")).get_by_label(re.compile(r"^Signed")).check()
+        a.reload()
+        a.get_by_role("group", name=re.compile(r"T\.6 ")).get_by_label(re.compile(r"^Neither")).check()
+        wait_saved(a, "treaty.untoc")
+        with b.expect_navigation():
+            b.get_by_role("button", name="Save answers", exact=True).last.click()
+        assert "changed in another window" in b.locator(".banner-error").inner_text()
+        assert "Neither signed nor party" in b.locator(esc("x-treaty.untoc")).inner_text()
+        assert b.locator(esc("v.treaty.untoc--signatory")).is_checked()
+        assert load_answers(ws.folder.path(stem), ws.kb).data.answers["treaty.untoc"].value == "not_party"
+        with b.expect_navigation():
+            b.locator(esc("x-treaty.untoc")).get_by_role("button", name="Keep my answer").click()
+        assert load_answers(ws.folder.path(stem), ws.kb).data.answers["treaty.untoc"].value == "signatory"
+    finally:
+        context.close()
+        nojs.close()
+
+
+def test_refused_save_is_not_kept_and_pasted_text_is_accepted(page, server, monkeypatch):
+    base, app = server
+    from lexgap.engine.answers import load_answers
+    from lexgap.web import workspace as ws_module
+
+    ws = app.extensions["lexgap"]
+    create_assessment(page, base, "Pasteland")
+    stem = page.url.split("/a/")[1].split("/")[0]
+    note = page.locator(esc("n.treaty.crc"))
+    note.fill("Copied from the ministry's memo\u0085second paragraph")      # NEL, as Word pastes it
+    wait_saved(page, "treaty.crc")
+    assert load_answers(ws.folder.path(stem), ws.kb).data.answers["treaty.crc"].note == (
+        "Copied from the ministry's memo\nsecond paragraph")
+
+    def refuse(*_args, **_kwargs):
+        raise ValueError("the answers would not read back unchanged; nothing was written")
+
+    monkeypatch.setattr(ws_module, "checked_yaml", refuse)
+    page.get_by_role("group", name=re.compile(r"T\.1 ")).get_by_label(re.compile(r"^Party")).check()
+    expect(page.locator(esc("m-treaty.crc"))).to_have_text(re.compile(r"^Not saved: Nothing was saved"))
+    monkeypatch.undo()
+    page.reload()                                       # the page shows the file, not the refused answer
+    assert not page.locator(esc("v.treaty.crc--party")).is_checked()
+    assert "second paragraph" in page.locator(esc("n.treaty.crc")).input_value()
+    page.get_by_role("group", name=re.compile(r"T\.1 ")).get_by_label(re.compile(r"^Party")).check()
+    wait_saved(page, "treaty.crc")                      # and the next save works
+    assert load_answers(ws.folder.path(stem), ws.kb).data.answers["treaty.crc"].value == "party"

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from lexgap.commands import questionnaire_export, questionnaire_import
+from lexgap.cli import cli
 from lexgap.engine.answers import Answers, parse_answers
 from lexgap.engine.models import Answer, AnswersFile
 from lexgap.errors import InputError
@@ -269,7 +269,7 @@ def test_a_workbook_for_another_major_pack_version_is_refused(kb, tmp_path):
 # --- the commands -----------------------------------------------------------------------------------------------
 
 def invoke(command, *args):
-    return CliRunner().invoke(command, [str(a) for a in args])
+    return CliRunner().invoke(cli, ["questionnaire", command] + [str(a) for a in args])
 
 
 def test_export_and_import_commands(kb, tmp_path):
@@ -277,11 +277,11 @@ def test_export_and_import_commands(kb, tmp_path):
 
     answers = write_state(tmp_path, kb, 3, name="Veridia")
     book = tmp_path / "veridia.xlsx"
-    result = invoke(questionnaire_export, "--xlsx", book, "--answers", answers)
+    result = invoke("export", "--xlsx", book, "--answers", answers)
     assert result.exit_code == 0, result.output
     assert "prefilled" in result.stdout and "questionnaire import" in result.stdout
     out = tmp_path / "back.yaml"
-    result = invoke(questionnaire_import, book, "-o", out)
+    result = invoke("import", book, "-o", out)
     assert result.exit_code == 0, result.output
     from lexgap.engine.answers import load_answers
 
@@ -291,20 +291,20 @@ def test_export_and_import_commands(kb, tmp_path):
 
 def test_commands_never_overwrite_without_force(kb, tmp_path):
     book = tmp_path / "q.xlsx"
-    assert invoke(questionnaire_export, "--xlsx", book).exit_code == 0
+    assert invoke("export", "--xlsx", book).exit_code == 0
     before = book.read_bytes()
-    result = invoke(questionnaire_export, "--xlsx", book)
+    result = invoke("export", "--xlsx", book)
     assert result.exit_code == 1 and "already exists" in result.stderr and "--force" in result.stderr
     assert book.read_bytes() == before
-    assert invoke(questionnaire_export, "--xlsx", book, "--force").exit_code == 0
+    assert invoke("export", "--xlsx", book, "--force").exit_code == 0
     row, _ = first(kb, "yes_no")
     filled_book = filled(kb, tmp_path, {row: {"answer": "Yes"}})
     out = tmp_path / "mine.yaml"
     out.write_text("# my own notes\n", encoding="utf-8")
-    result = invoke(questionnaire_import, filled_book, "-o", out)
+    result = invoke("import", filled_book, "-o", out)
     assert result.exit_code == 1 and "already exists" in result.stderr
     assert out.read_text(encoding="utf-8") == "# my own notes\n"
-    assert invoke(questionnaire_import, filled_book, "-o", out, "--force").exit_code == 0
+    assert invoke("import", filled_book, "-o", out, "--force").exit_code == 0
     assert "Veridia" in out.read_text(encoding="utf-8")
 
 
@@ -312,21 +312,21 @@ def test_import_command_refuses_invalid_workbooks_and_writes_nothing(kb, tmp_pat
     row, _ = first(kb, "yes_no")
     book = filled(kb, tmp_path, {row: {"answer": "maybe"}})
     out = tmp_path / "answers.yaml"
-    result = invoke(questionnaire_import, book, "-o", out)
+    result = invoke("import", book, "-o", out)
     assert result.exit_code == 3 and not out.exists()
     assert f"sheet 'Questionnaire', row {row}" in result.stderr and "Traceback" not in result.output
-    result = invoke(questionnaire_import, tmp_path / "missing.xlsx", "-o", out)
+    result = invoke("import", tmp_path / "missing.xlsx", "-o", out)
     assert result.exit_code == 5 and "no such file" in result.stderr
-    result = invoke(questionnaire_import, book, "-o", tmp_path / "answers.txt")
+    result = invoke("import", book, "-o", tmp_path / "answers.txt")
     assert result.exit_code == 1 and ".yaml" in result.stderr
-    result = invoke(questionnaire_export, "--xlsx", tmp_path / "q.csv")
+    result = invoke("export", "--xlsx", tmp_path / "q.csv")
     assert result.exit_code == 1 and ".xlsx" in result.stderr
-    result = invoke(questionnaire_export, "--xlsx", tmp_path / "q.xlsx", "--answers", tmp_path / "none.yaml")
+    result = invoke("export", "--xlsx", tmp_path / "q.xlsx", "--answers", tmp_path / "none.yaml")
     assert result.exit_code == 5 and not (tmp_path / "q.xlsx").exists()
     for name, content, expected in (("answers.yml", b"state: {name: X}\n", "answers file, not a workbook"),
                                     ("notes.txt", b"not a workbook", "not an Excel workbook")):
         (tmp_path / name).write_bytes(content)
-        result = invoke(questionnaire_import, tmp_path / name, "-o", out)
+        result = invoke("import", tmp_path / name, "-o", out)
         assert result.exit_code == 3 and expected in result.stderr and not out.exists()
         assert result.exception is None or isinstance(result.exception, SystemExit)
 

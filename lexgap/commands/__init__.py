@@ -1,22 +1,35 @@
-"""The workflow commands: regional comparison, progress between two assessments, the questionnaire as a
-spreadsheet and back, and the terminal interview.
+"""Every lexgap command, one module per family; `register` adds them to the root group (lexgap/cli.py).
 
-They are click objects, registered in lexgap/cli.py:
+    rules.py          rules validate, list, show, compile, test
+    questionnaire.py  questionnaire list, export, import
+    answers.py        validate, schema, assess, explain, report
+    compare.py        compare      (many States side by side)
+    diff.py           diff         (one State between two assessments)
+    migrate.py        migrate      (an answers file carried over to a new pack version)
+    interview.py      interview    (the questionnaire at the terminal)
+    serve.py          serve        (the web app)
 
-    from .commands import compare_cmd, diff_cmd, interview_cmd, questionnaire_export, questionnaire_import
-    cli.add_command(compare_cmd)
-    cli.add_command(diff_cmd)
-    cli.add_command(interview_cmd)
-    questionnaire.add_command(questionnaire_export)
-    questionnaire.add_command(questionnaire_import)
-
+Shared options are in options.py; base.py holds what commands share: lexgap's errors caught once, in the
+root group (LexgapGroup), the exit codes, and the checks every output file passes before any work.
 Importing this package is cheap: the library modules are imported inside each command.
 """
 from __future__ import annotations
 
+import click
+
+from .answers import assess_cmd, explain_cmd, report_cmd, schema_cmd, validate_cmd
 from .compare import compare_cmd
 from .diff import diff_cmd
 from .interview import interview_cmd
-from .questionnaire import questionnaire_export, questionnaire_import
+from .migrate import migrate_cmd
+from .questionnaire import questionnaire
+from .rules import rules
+from .serve import serve
 
-__all__ = ["compare_cmd", "diff_cmd", "interview_cmd", "questionnaire_export", "questionnaire_import"]
+COMMANDS = [rules, questionnaire, validate_cmd, schema_cmd, assess_cmd, explain_cmd, report_cmd, compare_cmd,
+            diff_cmd, migrate_cmd, interview_cmd, serve]
+
+
+def register(group: click.Group) -> None:
+    for command in COMMANDS:
+        group.add_command(command)

@@ -8,9 +8,8 @@ import click
 
 from ..errors import MissingFileError, Problem
 from ..files import write_atomic
-from ._common import EXIT_LEFT_OUT, Refused, check_folder, friendly, progress
-
-PACK = click.option("--pack", metavar="PACK", help="Rule pack folder or bundled id (default: res-74-174).")
+from .base import EXIT_LEFT_OUT, check_outputs, progress
+from .options import FORCE, PACK
 
 
 @click.command("compare")
@@ -29,10 +28,10 @@ PACK = click.option("--pack", metavar="PACK", help="Rule pack folder or bundled 
                    "and no ranking is made.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Processes that assess the files in parallel.")
+@FORCE
 @PACK
-@friendly
 def compare_cmd(inputs: tuple[Path, ...], out: Path | None, fmt: str | None, csv_out: Path | None,
-                xlsx_out: Path | None, allow_mixed_versions: bool, jobs: int, pack: str | None) -> None:
+                xlsx_out: Path | None, allow_mixed_versions: bool, jobs: int, force: bool, pack: str | None) -> None:
     """Compare the States of a region: heat map of paragraph scores and coverage, States x criteria, regional
     averages, common gaps, shared technical-assistance priorities, ICMEC verdicts, one line per State.
 
@@ -53,17 +52,7 @@ def compare_cmd(inputs: tuple[Path, ...], out: Path | None, fmt: str | None, csv
     files, missing = cmp.collect_files(inputs)
     if not files:
         raise MissingFileError(missing or Problem("compare", "no answers files given"))
-    targets = [p for p in (out, csv_out, xlsx_out) if p is not None]
-    resolved_inputs = {f.resolve() for f in files}
-    for target in targets:
-        if target.resolve() in resolved_inputs:
-            raise Refused(Problem(str(target), "this is one of the files being compared; lexgap never overwrites "
-                                  "an input", "write the output under another name"))
-    for target in targets:
-        check_folder(target, "output")
-    if len({t.resolve() for t in targets}) != len(targets):
-        raise Refused(Problem(", ".join(map(str, targets)), "two outputs have the same name",
-                              "give each output its own file name"))
+    check_outputs([(out, "report"), (csv_out, "CSV file"), (xlsx_out, "workbook")], files, force)
     with progress(len(files), "Assessing") as bar:
         results, left_out = cmp.assess_files(files, pack, jobs, on_done=bar.update)
     left_out = [cmp.LeftOut(file=p.file, problems=[str(p)]) for p in missing] + left_out

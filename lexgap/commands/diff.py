@@ -7,9 +7,8 @@ import click
 
 from ..errors import Problem
 from ..files import write_atomic
-from ._common import Refused, check_folder, friendly
-
-PACK = click.option("--pack", metavar="PACK", help="Rule pack folder or bundled id (default: res-74-174).")
+from .base import Refused, check_outputs
+from .options import FORCE, PACK
 
 
 @click.command("diff")
@@ -19,10 +18,14 @@ PACK = click.option("--pack", metavar="PACK", help="Rule pack folder or bundled 
               help="Write the comparison to a file: .txt, .md, .html, .pdf or .json (default: print it).")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "pdf", "json"]),
               help="Output format (default: from the file extension, or text).")
-@click.option("--force", is_flag=True, help="Compare even though the two files name different States.")
+@click.option("--allow-different-states", is_flag=True,
+              help="Compare even though the two files name different States.")
+@click.option("--what-if", "bill", type=click.Path(dir_okay=False, path_type=Path),
+              help="A draft bill file applied to NEW (an answers file): the progress the bill would bring.")
+@FORCE
 @PACK
-@friendly
-def diff_cmd(old: Path, new: Path, out: Path | None, fmt: str | None, force: bool, pack: str | None) -> None:
+def diff_cmd(old: Path, new: Path, out: Path | None, fmt: str | None, allow_different_states: bool, force: bool,
+             pack: str | None, bill: Path | None) -> None:
     """Progress of one State between an OLD and a NEW assessment: criteria that improved, regressed or stayed,
     score and coverage change per paragraph, recommendations closed and opened.
 
@@ -36,17 +39,19 @@ def diff_cmd(old: Path, new: Path, out: Path | None, fmt: str | None, force: boo
     from .. import diff as d
     from ..api import load_input
 
-    if out is not None and out.resolve() in (old.resolve(), new.resolve()):
-        raise Refused(Problem(str(out), "this is one of the two files being compared; lexgap never overwrites an "
-                              "input", "write the comparison under another name"))
+    check_outputs([(out, "comparison")], [old, new, bill], force)
     kind = d.output_format(out, fmt)
     if kind == "pdf" and out is None:
         raise Refused(Problem("diff", "a PDF cannot be printed to the terminal", "give -o FILE.pdf"))
-    if out is not None:
-        check_folder(out, "comparison")
     old_assessment, _ = load_input(old, pack)
-    new_assessment, _ = load_input(new, pack)
-    progress = d.diff(old_assessment, new_assessment, old_file=str(old), new_file=str(new), force=force)
+    if bill is not None:
+        from ..whatif import what_if
+
+        _, new_assessment, _ = what_if(new, bill, pack)
+    else:
+        new_assessment, _ = load_input(new, pack)
+    progress = d.diff(old_assessment, new_assessment, old_file=str(old), new_file=str(new),
+                      allow_different_states=allow_different_states)
     data = d.render(progress, kind)
     if out is None:
         click.echo(data.decode("utf-8"), nl=False)

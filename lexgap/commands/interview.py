@@ -8,9 +8,8 @@ import click
 
 from ..errors import MissingFileError, Problem
 from ..files import write_atomic
-from ._common import EXIT_INTERRUPTED, Refused, check_folder, friendly
-
-PACK = click.option("--pack", metavar="PACK", help="Rule pack folder or bundled id (default: res-74-174).")
+from .base import EXIT_INTERRUPTED, Refused, check_outputs, same_file
+from .options import FORCE, PACK
 
 
 @click.command("interview")
@@ -18,9 +17,9 @@ PACK = click.option("--pack", metavar="PACK", help="Rule pack folder or bundled 
               help="The answers file to create (default: answers.yaml; with --resume: the resumed file).")
 @click.option("--resume", type=click.Path(dir_okay=False, path_type=Path),
               help="Carry on with an answers file started earlier.")
+@FORCE
 @PACK
-@friendly
-def interview_cmd(out: Path | None, resume: Path | None, pack: str | None) -> None:
+def interview_cmd(out: Path | None, resume: Path | None, force: bool, pack: str | None) -> None:
     """Answer the questionnaire one question at a time, in printed order. Only questions that apply and whose
     answer can still change a finding are asked. The file is saved after every answer, so an interruption
     loses nothing but the answer being typed; continue with --resume.
@@ -44,22 +43,20 @@ def interview_cmd(out: Path | None, resume: Path | None, pack: str | None) -> No
             raise MissingFileError(Problem(str(resume), "no such file", "check the name, or start a new interview "
                                            "with -o FILE"))
         target = out or resume
-        if target.resolve() != resume.resolve() and target.exists():
-            raise Refused(Problem(str(target), "this file already exists; lexgap never overwrites a file without "
-                                  "being asked", "choose another name for -o, or leave -o out to continue in "
-                                  f"{resume}"))
+        if not same_file(target, resume):
+            check_outputs([(target, "answers file")], [resume], force)
         answers = load_answers(resume, kb)
     else:
         target = out or Path("answers.yaml")
-        if target.exists():
+        if target.exists() and not force:
             raise Refused(Problem(str(target), "this file already exists; lexgap never overwrites a file without "
                                   "being asked", f"continue it with: lexgap interview --resume {target} — or choose "
-                                  "another name with -o"))
+                                  "another name with -o, or add --force to start again over it"))
         if target.suffix.lower() not in (".yaml", ".yml"):
             raise Refused(Problem(str(target), "the answers file must be a .yaml file",
                                   f"name it {target.with_suffix('.yaml')}"))
+        check_outputs([(target, "answers file")], [], force)
         answers = None
-    check_folder(target, "answers file")
     header = ["Answers given with 'lexgap interview'; saved after every answer.",
               f"Continue with: lexgap interview --resume {target.name}"]
 
@@ -73,7 +70,7 @@ def interview_cmd(out: Path | None, resume: Path | None, pack: str | None) -> No
             answers = Answers(str(target), data)
             click.echo(f"Saved the State and assessment details in {target}.")
         else:
-            if target != resume:
+            if resume is not None and not same_file(target, resume):
                 save(answers.data)
             click.echo(f"Continuing {answers.data.state.name}: {len(answers.data.answers)} answers so far, in "
                        f"{target}.")

@@ -5,19 +5,16 @@ from pathlib import Path
 
 import click
 
-from ..errors import Problem
-from ._common import Refused, check_folder, friendly, refuse_overwrite
-
-PACK = click.option("--pack", metavar="PACK", help="Rule pack folder or bundled id (default: res-74-174).")
+from .base import check_outputs
+from .options import FORCE, PACK, output_option
 
 
 @click.command("migrate")
-@click.argument("answers", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The carried-over answers file to write (.yaml); never the file being read.")
-@click.option("--force", is_flag=True, help="Replace the output file if it already exists.")
+@click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+@output_option("-o", "--output", "out", required=True,
+               help="The carried-over answers file to write (.yaml); never the file being read.")
+@FORCE
 @PACK
-@friendly
 def migrate_cmd(answers: Path, out: Path, force: bool, pack: str | None) -> None:
     """Carry ANSWERS, written for an earlier version of the rule pack, over to the current questions.
 
@@ -30,15 +27,17 @@ def migrate_cmd(answers: Path, out: Path, force: bool, pack: str | None) -> None
     from ..engine.migrate import migrate_file
     from ..files import write_atomic
 
-    if out.resolve() == answers.resolve():
-        raise Refused(Problem(str(out), "this is the answers file being read; lexgap never writes over its input",
-                              "write the carried-over answers under another name"))
-    refuse_overwrite(out, force, "answers file")
-    check_folder(out, "answers file")
+    check_outputs([(out, "answers file")], [answers], force)
     kb = load_knowledge(pack)
     data, report = migrate_file(kb, answers)
     checked = parse_answers(yaml_text(data), kb, str(answers))
-    text = answers_to_yaml(checked.data, kb, header=[
+    original = answers.read_text(encoding="utf-8-sig").splitlines()
+    kept = []  # the file's own opening comments (its schema line, what the assessors wrote) are kept
+    for line in original:
+        if not line.startswith("#"):
+            break
+        kept.append(line[1:].removeprefix(" ") if line.strip() != "#" else "")
+    text = answers_to_yaml(checked.data, kb, header=kept + [
         f"Carried over from pack {report.from_version} to {report.to_version} by 'lexgap migrate' from "
         f"{answers.name}."])
     write_atomic(out, text, "answers file")

@@ -1,4 +1,4 @@
-"""`lexgap questionnaire export` and `lexgap questionnaire import`: the questionnaire as a workbook."""
+"""`lexgap questionnaire ...`: list the questions, and the questionnaire as a workbook and back."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,19 +8,42 @@ import click
 
 from ..errors import Problem
 from ..files import write_atomic
-from ._common import Refused, check_folder, friendly, refuse_overwrite
+from .base import Refused, check_outputs, echo_json, table
+from .options import FORCE, FORMAT_TABLE_JSON, PACK
 
-PACK = click.option("--pack", metavar="PACK", help="Rule pack folder or bundled id (default: res-74-174).")
+
+@click.group()
+def questionnaire() -> None:
+    """The questions a State answers."""
 
 
-@click.command("export")
+@questionnaire.command("list")
+@PACK
+@click.option("--section", help="Only this section (e.g. offences).")
+@FORMAT_TABLE_JSON
+def questionnaire_list(pack: str | None, section: str | None, fmt: str) -> None:
+    """List the questions in printed order."""
+    from ..engine.knowledge import load_knowledge
+
+    kb = load_knowledge(pack)
+    questions = [q for q in kb.questionnaire.questions if section is None or q.section == section]
+    if section is not None and not questions:
+        sections = ", ".join(s.id for s in kb.questionnaire.sections)
+        raise click.BadParameter(f"no section '{section}'; sections are: {sections}", param_hint="--section")
+    if fmt == "json":
+        echo_json([q.model_dump(exclude_none=True) for q in questions])
+        return
+    table([[q.number, q.id, q.type, q.text] for q in questions], ["NO.", "ID", "TYPE", "QUESTION"])
+    click.echo(f"\n{len(questions)} questions")
+
+
+@questionnaire.command("export")
 @click.option("--xlsx", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The workbook to write (.xlsx).")
 @click.option("--answers", type=click.Path(dir_okay=False, path_type=Path),
               help="An answers file whose answers prefill the workbook.")
-@click.option("--force", is_flag=True, help="Replace the workbook if it already exists.")
+@FORCE
 @PACK
-@friendly
 def questionnaire_export(out: Path, answers: Path | None, force: bool, pack: str | None) -> None:
     """Write the questionnaire as an Excel workbook a focal point can fill in without training: instructions,
     the State and assessment, one row per question with guidance, drop-down lists, and columns for the
@@ -37,8 +60,7 @@ def questionnaire_export(out: Path, answers: Path | None, force: bool, pack: str
 
     if out.suffix.lower() != ".xlsx":
         raise Refused(Problem(str(out), "the workbook must be an .xlsx file", f"name it {out.with_suffix('.xlsx')}"))
-    refuse_overwrite(out, force, "workbook")
-    check_folder(out, "workbook")
+    check_outputs([(out, "workbook")], [answers], force)
     kb = load_knowledge(pack)
     loaded = load_answers(answers, kb) if answers is not None else None
     write_atomic(out, export_workbook(kb, loaded), "workbook")
@@ -47,13 +69,12 @@ def questionnaire_export(out: Path, answers: Path | None, force: bool, pack: str
                f"read it back with: lexgap questionnaire import {out} -o ANSWERS.yaml")
 
 
-@click.command("import")
+@questionnaire.command("import")
 @click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The answers file to write (.yaml).")
-@click.option("--force", is_flag=True, help="Replace the answers file if it already exists.")
+@FORCE
 @PACK
-@friendly
 def questionnaire_import(workbook: Path, out: Path, force: bool, pack: str | None) -> None:
     """Read a filled workbook back into an answers file. Every answer is checked again (drop-down lists can be
     bypassed); if any row is not valid, nothing is written and every problem is listed by sheet and row.
@@ -69,10 +90,7 @@ def questionnaire_import(workbook: Path, out: Path, force: bool, pack: str | Non
 
     if out.suffix.lower() not in (".yaml", ".yml"):
         raise Refused(Problem(str(out), "the answers file must be a .yaml file", f"name it {out.with_suffix('.yaml')}"))
-    if out.resolve() == workbook.resolve():
-        raise Refused(Problem(str(out), "this is the workbook being read", "write the answers under another name"))
-    refuse_overwrite(out, force, "answers file")
-    check_folder(out, "answers file")
+    check_outputs([(out, "answers file")], [workbook], force)
     kb = load_knowledge(pack)
     data = import_workbook(workbook, kb)
     text = answers_to_yaml(data, kb, [f"Imported from {workbook.name} by 'lexgap questionnaire import' on "

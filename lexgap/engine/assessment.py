@@ -178,7 +178,9 @@ class Recommendation(Out):
     unblocks: list[str] = Field(default_factory=list, description="Criteria that depend on this reform.")
 
 
-class Warning(Out):
+class AssessmentWarning(Out):
+    """A consistency warning or a problem with the answers given (not Python's builtin Warning)."""
+
     id: str
     kind: Literal["contradiction", "risk", "input"]
     title: str
@@ -252,7 +254,7 @@ class Assessment(Out):
     paragraphs: list[ParagraphResult]
     findings: list[Finding]
     recommendations: list[Recommendation]
-    warnings: list[Warning]
+    warnings: list[AssessmentWarning]
     information_gaps: list[InformationGap]
     concepts: list[ConceptResult]
     crosswalk: Crosswalk

@@ -7,9 +7,9 @@ from importlib.metadata import PackageNotFoundError, version
 
 from . import conditions as cond
 from .answers import Answers, answer_display
-from .assessment import (STATUS_LABELS, AnswerRecord, Article, Assessment, ConceptResult, Crosswalk, ElementResult,
-                         Explanation, Finding, LimitationResult,
-                         IcmecCriterion, IcmecVerdict, InformationGap, MnrCapability, PackInfo, QuestionRef, Warning)
+from .assessment import (STATUS_LABELS, AnswerRecord, Article, Assessment, AssessmentWarning, ConceptResult,
+                         Crosswalk, ElementResult, Explanation, Finding, IcmecCriterion, IcmecVerdict, InformationGap,
+                         LimitationResult, MnrCapability, PackInfo, QuestionRef)
 from .clips_runtime import RawResult
 from .compile import compiled
 from .knowledge import KnowledgeBase
@@ -39,7 +39,7 @@ def applicable(kb: KnowledgeBase, values: dict[str, object]) -> tuple[dict[str, 
     return {q: v for q, v in known.items() if q not in hidden}, hidden
 
 
-def visible_values(kb: KnowledgeBase, answers: Answers) -> tuple[dict[str, object], list[Warning]]:
+def visible_values(kb: KnowledgeBase, answers: Answers) -> tuple[dict[str, object], list[AssessmentWarning]]:
     """The answers the engine evaluates, and warnings about the answers themselves.
 
     An answer to a question whose show_if condition is false contradicts the answer that hides it; it is
@@ -51,7 +51,7 @@ def visible_values(kb: KnowledgeBase, answers: Answers) -> tuple[dict[str, objec
     for qid, controlling in sorted(hidden.items()):
         q = questions[qid]
         numbers = ", ".join(questions[c].number for c in controlling)
-        warnings.append(Warning(
+        warnings.append(AssessmentWarning(
             id=f"I-{q.number}", kind="input", title=f"Answer to question {q.number} set aside",
             message=f"Question {q.number} is answered, but given the answer to question {numbers} it does "
                     "not apply, so its answer was not used.",
@@ -59,7 +59,7 @@ def visible_values(kb: KnowledgeBase, answers: Answers) -> tuple[dict[str, objec
             questions=sorted([qid] + controlling)))
     if answers.migration is not None:
         m = answers.migration
-        warnings.append(Warning(
+        warnings.append(AssessmentWarning(
             id="I-MIGRATED", kind="input", title=f"Answers written for pack {m.from_version}, carried over",
             message=f"This answers file was written for version {m.from_version} of the rule pack and was carried "
                     f"over to version {m.to_version} for this run: {len(m.mapped)} answer(s) mapped to the new "
@@ -73,7 +73,7 @@ def visible_values(kb: KnowledgeBase, answers: Answers) -> tuple[dict[str, objec
     if uncited:
         uncited.sort(key=lambda q: [int(p) if p.isdigit() else p for p in q.number.split(".")])
         numbers = ", ".join(q.number for q in uncited)
-        warnings.append(Warning(
+        warnings.append(AssessmentWarning(
             id="I-CITATIONS", kind="input", title="Answers on the law without a cited provision",
             message=f"{len(uncited)} answer(s) about the law cite no national provision: question(s) {numbers}.",
             advice="Add the title of the law, the article and its date to each, so the findings can be verified.",
@@ -282,13 +282,13 @@ class _Builder:
             text += " " + lim.text
         return text.strip()
 
-    def warnings(self, extra: list[Warning]) -> list[Warning]:
+    def warnings(self, extra: list[AssessmentWarning]) -> list[AssessmentWarning]:
         out = list(extra)
         rules = {r.id: r for r in self.kb.consistency}
         for wid in self.raw.warnings:
             rule = rules[wid]
             node = self.kb.warning_logic[wid]
-            out.append(Warning(id=wid, kind=rule.kind, title=rule.title, message=rule.message, advice=rule.advice,
+            out.append(AssessmentWarning(id=wid, kind=rule.kind, title=rule.title, message=rule.message, advice=rule.advice,
                                criteria=sorted(cond.criteria(node)), questions=sorted(cond.questions(node))))
         return sorted(out, key=lambda w: (w.kind != "contradiction", w.kind != "risk", w.id))
 
@@ -411,7 +411,7 @@ def article_label(short_title: str, ref: str, unit: str = "article") -> str:
 
 
 def build_assessment(kb: KnowledgeBase, answers: Answers, values: dict[str, object], raw: RawResult,
-                     input_warnings: list[Warning]) -> Assessment:
+                     input_warnings: list[AssessmentWarning]) -> Assessment:
     b = _Builder(kb, answers, values, raw)
     findings = [b.finding(c, p.paragraph) for p in kb.paragraphs for c in p.criteria]
     by_id = {f.criterion: f for f in findings}

@@ -60,6 +60,7 @@ RECOMMEND_RULES = """
 """.strip()
 
 UNKNOWN_SALIENCE = -100
+BINDING_UNKNOWN_SALIENCE = -50  # after the rules that show an element binds, before the fallbacks
 
 
 class _Rule:
@@ -203,12 +204,13 @@ def _element_binding_rules(kb: KnowledgeBase, eid: str, support: Support) -> lis
         not_binding = f"(not (element-binding (id {eid}) (value binding)))"
         rules.append(_defrule("ELEMENTS", f"{eid}-party-unknown-{inst}-{k}", (),
                               f"(assert (element-binding (id {eid}) (instrument none) (value unknown)))", support,
+                              salience=BINDING_UNKNOWN_SALIENCE,
                               extra=(f"(not (concept (id {party.concept})))", not_binding)))
         if unless is not None:
             decided = _absent(cond.dnf(unless, True)) + _absent(free)
             rules.append(_defrule("ELEMENTS", f"{eid}-reservation-unknown-{inst}-{k}", ((party, True),),
                                   f"(assert (element-binding (id {eid}) (instrument none) (value unknown)))",
-                                  support, extra=decided + (not_binding,)))
+                                  support, salience=BINDING_UNKNOWN_SALIENCE, extra=decided + (not_binding,)))
     rules.append(
         f"(defrule ELEMENTS::{eid}-not-binding\n   (declare (salience {UNKNOWN_SALIENCE}))\n"
         f"   (logical (not (element-binding (id {eid}) (value binding|unknown))))\n"
@@ -257,7 +259,7 @@ CRITERIA_RULES = """
    => (assert (binding (id ?c) (value unknown))))
 (defrule CRITERIA::binding-none
    (declare (salience -200))
-   (logical (finding (id ?c)) (not (binding (id ?c) (value binding|unknown))))
+   (logical (finding (id ?c)) (element (criterion ?c)) (not (binding (id ?c) (value binding|unknown))))
    => (assert (binding (id ?c) (value recommended))))
 """.strip()
 

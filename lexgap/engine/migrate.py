@@ -29,6 +29,7 @@ from typing import Any
 from pydantic import Field
 
 from ..errors import InputError, Problem
+from . import conditions as cond
 from .knowledge import KnowledgeBase
 from .models import QuestionId, SemVer, Strict, Text
 from .validation import validate
@@ -116,9 +117,18 @@ def migrate_data(kb: KnowledgeBase, data: dict[str, Any], migration: Migration) 
         if target is not None:
             for qid, new_value in target.answers.items():
                 carried = {k: v for k, v in old.items() if k != "value"}
-                answers[qid] = _merge(answers.get(qid), {**carried, "value": new_value})
-            report.mapped.append(f"{change.question} = {value!r} → "
-                                 + ", ".join(f"{q} = {v!r}" for q, v in target.answers.items()))
+                if _hidden(kb, qid, answers):
+                    # the new question does not apply to this State (e.g. a reservation to a treaty it is not
+                    # party to): the old answer is kept as a note, not as an answer the engine would set aside
+                    note = (f"Carried over from pack {report.from_version}, question {change.question}: answer "
+                            f"{value!r}; this question does not apply given the other answers.")
+                    answers[qid] = {**{k: v for k, v in carried.items() if k != "note"}, "value": "unknown",
+                                    "note": f"{carried['note']} {note}" if carried.get("note") else note}
+                    report.kept_as_notes.append(f"{change.question} = {value!r} kept as a note on {qid} "
+                                                f"(question {numbers.get(qid, '?')}, which does not apply)")
+                else:
+                    answers[qid] = _merge(answers.get(qid), {**carried, "value": new_value})
+                    report.mapped.append(f"{change.question} = {value!r} → {qid} = {new_value!r}")
             continue
         nearest = change.note_on or change.renamed
         note = (f"Carried over from pack {report.from_version}, question {change.question}: answer "
@@ -137,6 +147,16 @@ def migrate_data(kb: KnowledgeBase, data: dict[str, Any], migration: Migration) 
     out["answers"] = answers
     out["assessment"] = dict(out["assessment"], pack_version=kb.pack.version)
     return out, report
+
+
+def _hidden(kb: KnowledgeBase, qid: str, answers: dict[str, Any]) -> bool:
+    """Whether a question's show_if is false given the answers (the question does not apply)."""
+    node = kb.show_if.get(qid)
+    if node is None:
+        return False
+    known = {q: a.get("value") for q, a in answers.items()
+             if isinstance(a, dict) and a.get("value") not in (None, "unknown")}
+    return cond.evaluate(node, cond.Facts(known, {}, {})) is False
 
 
 def _merge(existing: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:

@@ -64,6 +64,8 @@ class Article(Strict):
     topic: Text = Field(description="What the article is about, in a few words.")
     checked: bool = Field(description="True once checked against the official text of the instrument.")
     group: Text | None = Field(None, description="For frameworks: the group an item belongs to.")
+    source: Text | None = Field(None, description="Where the text was read: publisher and document reference "
+                                "(e.g. 'EUR-Lex, OJ L 335, 17.12.2011, p. 1'), and the address if read online.")
 
 
 class Instrument(Strict):
@@ -73,6 +75,8 @@ class Instrument(Strict):
     kind: Literal["treaty", "regional_treaty", "regional_law", "resolution", "soft_law", "model_law", "framework"]
     adopted: Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}-\d{2})?$")]
     citation: Text | None = Field(None, description="Official citation, e.g. the UN Treaty Series reference.")
+    official_text: Text | None = Field(None, description="Where the official text is published (depositary or "
+                                       "official journal), with its address.")
     party_when: Condition | None = Field(
         None, description="For treaties: the condition under which the assessed State is bound by it.")
     unit: Literal["article", "capability", "recommendation", "criterion"] = Field(

@@ -13,7 +13,9 @@ from pydantic import BaseModel
 
 from . import models
 from .assessment import Assessment
+from ..whatif import BillFile
 from .golden import GoldenFile
+from .migrate import Migration
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 
@@ -27,6 +29,8 @@ MODELS: dict[str, type[BaseModel]] = {
     "answers": models.AnswersFile,
     "golden": GoldenFile,
     "assessment": Assessment,
+    "migration": Migration,
+    "bill": BillFile,
 }
 
 

@@ -51,7 +51,7 @@ def create_app(data_dir: str | Path, pack: str | None = None, *, allowed_hosts: 
     `examples_dir`: bundled example answers files (fictional States) that can be copied into the folder.
     """
     folder = DataFolder(data_dir)
-    folder.root.mkdir(parents=True, exist_ok=True)
+    folder.create()
     workspace = Workspace(folder, pack)
     app = WebApp(__name__, template_folder=str(TEMPLATES), static_folder=str(STATIC), static_url_path="/static")
     app.config.update(

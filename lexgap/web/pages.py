@@ -8,9 +8,10 @@ from flask import render_template, url_for
 from ..api import Session
 from ..engine.assessment import Assessment
 from ..engine.build import article_label
-from ..engine.models import Answer, AnswersFile, Question
+from ..engine.models import AnswersFile, Question
 from .common import workspace
-from .workspace import NONE_OF_THESE, controlling_numbers, field_name, paragraph_rows, question_states
+from .forms import NONE_OF_THESE, answer_fingerprint, field_name, field_values
+from .workspace import controlling_numbers, paragraph_rows, question_states
 
 View = tuple[str, Any]  # ("section", section id) or ("paragraph", number)
 
@@ -50,29 +51,11 @@ def view_questions(view: View) -> list[Question]:
     return [q for q in questions if view[1] in q.paragraphs]
 
 
-def field_values(q: Question, answer: Answer | None, raw: dict[str, Any] | None) -> dict[str, Any]:
-    """What each field of the question shows: what was typed (after a refused save), else the answer."""
-    if raw is not None:
-        value = raw.get("value", "")
-        return {"value": value, "values": value if isinstance(value, list) else [],
-                "unknown": raw.get("unknown", False), **{k: raw.get(k, "") for k in ("citation", "note", "source")}}
-    shown: dict[str, Any] = {"value": "", "values": [], "unknown": False, "citation": "", "note": "", "source": ""}
-    if answer is None:
-        return shown
-    for k in ("citation", "note", "source"):
-        shown[k] = getattr(answer, k) or ""
-    v = answer.value
-    if q.type == "multiple_choice":
-        shown["values"] = ["unknown"] if v == "unknown" else [NONE_OF_THESE] if v == [] else (v or [])
-    elif q.type in ("number", "date", "text") and v == "unknown":
-        shown["unknown"] = True
-    elif v is not None:
-        shown["value"] = v if isinstance(v, str) else (f"{v:g}" if isinstance(v, float) else str(v))
-    return shown
-
-
 def question_view(q: Question, data: AnswersFile, states: dict[str, str], raws: dict[str, Any],
-                  errors: dict[str, str]) -> dict[str, Any]:
+                  errors: dict[str, str], bases: dict[str, str] | None = None,
+                  conflicts: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything the question's fieldset shows; `bases` overrides the fingerprint of the answer the page is
+    taken to show (after a conflict, the one shown before), `conflicts` the answers saved elsewhere."""
     kb = workspace().kb
     answer = data.answers.get(q.id)
     refs = []
@@ -81,8 +64,9 @@ def question_view(q: Question, data: AnswersFile, states: dict[str, str], raws: 
         refs.append(article_label(inst.short_title, r.article, inst.unit) if inst else f"{r.instrument} {r.article}")
     return {"q": q, "state": states.get(q.id, "shown"), "answer": answer, "error": errors.get(q.id),
             "fields": field_values(q, answer, raws.get(q.id)), "refs": refs,
+            "base": (bases or {}).get(q.id, answer_fingerprint(q, answer)), "conflict": (conflicts or {}).get(q.id),
             "controlling": controlling_numbers(kb, q),
-            "names": {k: field_name(k, q.id) for k in ("value", "citation", "note", "source", "unknown")}}
+            "names": {k: field_name(k, q.id) for k in ("value", "citation", "note", "source", "unknown", "base")}}
 
 
 def progress(data: AnswersFile, states: dict[str, str]) -> dict[str, dict[str, int]]:
@@ -131,17 +115,21 @@ def _heading(view: View) -> tuple[str, str | None, View | None, View | None]:
 
 
 def render_questionnaire(stem: str, sess: Session, view: View, *, raws: dict[str, Any] | None = None,
-                         errors: dict[str, str] | None = None, banner: str | None = None, code: int = 200) -> Any:
-    """The questionnaire page of one view; `raws` and `errors` show refused answers again as typed."""
+                         errors: dict[str, str] | None = None, banner: str | None = None, code: int = 200,
+                         version: str | None = None, bases: dict[str, str] | None = None,
+                         conflicts: dict[str, Any] | None = None) -> Any:
+    """The questionnaire page of one view; `raws` and `errors` show refused answers again as typed,
+    `conflicts` answers saved elsewhere since the page was opened (see `question_view`)."""
     ws = workspace()
     raws, errors = raws or {}, errors or {}
     data = sess.answers.data
     assessment = ws.assessment(sess)
     states = question_states(ws.kb, data)
-    questions = [question_view(q, data, states, raws, errors) for q in view_questions(view)]
+    questions = [question_view(q, data, states, raws, errors, bases, conflicts) for q in view_questions(view)]
     heading, intro, prev, nxt = _heading(view)
     page = render_template(
         "web/questionnaire.html.j2", stem=stem, data=data, view=view, view_key=f"{view[0]}:{view[1]}",
+        version=version or ws.version(stem, sess),
         heading=heading, intro=intro, questions=questions, sections=ws.kb.questionnaire.sections,
         counts=progress(data, states), paragraphs=ws.kb.paragraphs,
         status=status_context(assessment, data, states, stem),

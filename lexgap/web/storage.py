@@ -7,13 +7,19 @@ directly in the folder and not be a symbolic link. New stems are made from the S
 Every save copies the current file to `.backups/<stem>/` first, then writes the new text to a temporary file
 beside the target, flushes it to disk and renames it over the target: the file on disk is always either the
 complete old version or the complete new one, and the previous version is kept.
+
+The answers are private: folders the app creates are 0700, new files 0600, and a replaced file keeps its
+mode. A temporary copy left behind by a killed server is removed the next time the folder is opened.
 """
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import secrets
+import stat
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +31,10 @@ SUFFIX = ".yaml"
 BACKUP_DIR = ".backups"
 KEEP_BACKUPS = 30
 SECRET_FILE = ".lexgap-web-secret"
+FOLDER_MODE = 0o700
+FILE_MODE = 0o600
+ORPHAN = re.compile(r"^\..+\.[0-9a-f]{12}\.tmp$")   # lexgap.files.replace_atomically's temporary copies
+ORPHAN_AGE = 30.0                                   # seconds: younger ones may be another server's save
 
 
 class UnsafeName(ValueError):
@@ -61,6 +71,25 @@ class DataFolder:
         self.keep_backups = keep_backups
         self._locks: dict[str, threading.RLock] = {}
         self._guard = threading.Lock()
+
+    def create(self) -> list[str]:
+        """Make the folder (0700) if it is missing, and remove the temporary copies a killed server left
+        behind (older than ORPHAN_AGE seconds); returns the names removed."""
+        _make_private_dir(self.root)
+        removed = []
+        now = time.time()
+        for folder in [self.root, *sorted((self.root / BACKUP_DIR).glob("*"))]:
+            if not folder.is_dir() or folder.is_symlink():
+                continue
+            for item in folder.iterdir():
+                try:
+                    info = item.lstat()
+                    if ORPHAN.match(item.name) and stat.S_ISREG(info.st_mode) and now - info.st_mtime > ORPHAN_AGE:
+                        item.unlink()
+                        removed.append(str(item.relative_to(self.root)))
+                except OSError:
+                    continue
+        return removed
 
     # -- names -----------------------------------------------------------------------------------
 
@@ -126,12 +155,12 @@ class DataFolder:
         With `create`, refuse to overwrite an existing file (FileExistsError)."""
         path = self.path(stem)
         with self.lock(stem):
-            self.root.mkdir(parents=True, exist_ok=True)
+            _make_private_dir(self.root)
             if path.exists():
                 if create:
                     raise FileExistsError(path.name)
                 self.backup(stem)
-            replace_atomically(path, data)
+            _replace_keeping_mode(path, data)
         return path
 
     def backup(self, stem: str) -> Path | None:
@@ -142,14 +171,14 @@ class DataFolder:
         except FileNotFoundError:
             return None
         folder = self.root / BACKUP_DIR / stem
-        folder.mkdir(parents=True, exist_ok=True)
+        _make_private_dir(folder)
         moment = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         target = folder / f"{stem}.{moment}{SUFFIX}"
         n = 1
         while target.exists():
             n += 1
             target = folder / f"{stem}.{moment}-{n}{SUFFIX}"
-        replace_atomically(target, current)
+        replace_atomically(target, current, mode=FILE_MODE)
         for old in self.backups(stem)[self.keep_backups:]:
             old.unlink(missing_ok=True)
         return target
@@ -172,7 +201,31 @@ class DataFolder:
                 return key
         except FileNotFoundError:
             pass
-        self.root.mkdir(parents=True, exist_ok=True)
+        _make_private_dir(self.root)
         key = secrets.token_hex(32).encode()
-        replace_atomically(path, key, mode=0o600)
+        replace_atomically(path, key, mode=FILE_MODE)
         return key
+
+
+def _make_private_dir(folder: Path) -> None:
+    """Create `folder` and any missing parent with mode 0700 (an existing folder is left as it is)."""
+    if folder.is_dir():
+        return
+    if not folder.parent.is_dir():
+        _make_private_dir(folder.parent)
+    try:
+        folder.mkdir(mode=FOLDER_MODE)
+    except FileExistsError:
+        return
+    os.chmod(folder, FOLDER_MODE)  # whatever the umask
+
+
+def _replace_keeping_mode(path: Path, data: bytes) -> None:
+    """Replace `path` atomically: a new file is 0600, an existing one keeps its mode."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = FILE_MODE
+    replace_atomically(path, data, mode=mode)
+    if stat.S_IMODE(path.stat().st_mode) != mode:  # the umask took bits away from the temporary copy
+        os.chmod(path, mode)

@@ -1,127 +1,27 @@
-"""The engine side of the web app: one live `Session` per open answers file, answers read from forms,
-which questions show, and the paragraph status beside the form. No web framework is imported here."""
+"""The engine side of the web app: one live `Session` per open answers file, which questions show, and the
+paragraph status beside the form. No web framework is imported here."""
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from ..api import Session
 from ..engine import conditions as cond
-from ..engine.answers import Answers, check_value, parse_answers
+from ..engine.answers import Answers, parse_answers
 from ..engine.assessment import LEVEL_LABELS, Assessment
 from ..engine.knowledge import KnowledgeBase, load_knowledge
 from ..engine.models import Answer, AnswersFile, Question
 from ..engine.yamlio import MAX_BYTES
 from ..errors import InputError, Problem
 from .answersio import checked_yaml, printed_order
+from .forms import TEXT_FIELDS, Posted
 from .storage import DataFolder, make_stem
 
-TEXT_FIELDS = ("citation", "note", "source")
-FIELD_PREFIX = {"value": "v", "citation": "c", "note": "n", "source": "s", "unknown": "u"}
-MAX_TEXT = 20_000
-NONE_OF_THESE = "__none__"
-NUMBER = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)$")
+VERSION_LENGTH = 16
 LEVEL_MARKS = {"aligned": "●", "partially_aligned": "◐", "not_aligned": "○", "insufficient_information": "?",
                "leading": "●", "active": "◐", "limited": "○", "none": "○", "not_applicable": "–"}
-
-
-def field_name(kind: str, qid: str) -> str:
-    """The form field of one part of one question's answer: 'v.offences.possession', 'c.offences.possession'."""
-    return f"{FIELD_PREFIX[kind]}.{qid}"
-
-
-@dataclass
-class Posted:
-    """One question's answer as read from a form: the value, the three texts, and what was typed."""
-
-    question: Question
-    value: Any = None
-    texts: dict[str, str | None] = field(default_factory=dict)
-    raw: dict[str, Any] = field(default_factory=dict)
-    error: str | None = None
-
-    @property
-    def empty(self) -> bool:
-        return self.value is None and not any(self.texts.values())
-
-
-def _text(form: Any, name: str) -> str:
-    value = form.get(name, "")
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip() if isinstance(value, str) else ""
-
-
-def read_posted(form: Any, question: Question) -> Posted:
-    """Read one question's fields from a submitted form (a MultiDict) and check the value."""
-    qid = question.id
-    posted = Posted(question)
-    for kind in TEXT_FIELDS:
-        text = _text(form, field_name(kind, qid))
-        posted.raw[kind] = text
-        posted.texts[kind] = text or None
-        if len(text) > MAX_TEXT:
-            posted.error = f"The {kind} is too long ({len(text):,} characters; at most {MAX_TEXT:,})."
-    kind = question.type
-    name = field_name("value", qid)
-    unknown_ticked = form.get(field_name("unknown", qid)) == "unknown"
-    posted.raw["unknown"] = unknown_ticked
-    if kind in ("yes_no", "single_choice"):
-        raw = _text(form, name)
-        posted.raw["value"] = raw
-        allowed = ("yes", "partial", "no") if kind == "yes_no" else tuple(o.value for o in question.options)
-        if raw == "":
-            posted.value = None
-        elif raw == "unknown" or raw in allowed:
-            posted.value = raw
-        else:
-            posted.error = "Choose one of the answers offered."
-    elif kind == "multiple_choice":
-        chosen = [v for v in form.getlist(name) if isinstance(v, str)]
-        posted.raw["value"] = chosen
-        options = [o.value for o in question.options]
-        picked = [o for o in options if o in chosen]
-        special = [v for v in chosen if v in ("unknown", NONE_OF_THESE)]
-        if any(v not in options and v not in ("unknown", NONE_OF_THESE) for v in chosen):
-            posted.error = "Tick only the options offered."
-        elif len(special) > 1 or (special and picked):
-            posted.error = "Tick the options that apply, or 'None of these', or 'Unknown' — not several of these."
-        elif special == ["unknown"]:
-            posted.value = "unknown"
-        elif special == [NONE_OF_THESE]:
-            posted.value = []
-        else:
-            posted.value = picked or None
-    else:
-        raw = _text(form, name)
-        posted.raw["value"] = raw
-        if unknown_ticked and raw:
-            posted.error = "Either give an answer or tick 'Unknown', not both."
-        elif unknown_ticked:
-            posted.value = "unknown"
-        elif raw == "":
-            posted.value = None
-        elif kind == "number":
-            if not NUMBER.match(raw):
-                posted.error = "Write a number with digits only (for example 18 or 2.5), without units or words."
-            else:
-                posted.value = float(raw) if "." in raw else int(raw)
-        elif kind == "date":
-            try:
-                posted.value = dt.date.fromisoformat(raw).isoformat()
-            except ValueError:
-                posted.error = "Write the date as YYYY-MM-DD, for example 2024-03-31."
-        else:
-            posted.value = raw
-    if posted.error is None and posted.value is not None:
-        problem = check_value(question, posted.value)
-        if problem:
-            message, hint = problem
-            posted.error = f"{message[:1].upper()}{message[1:]}: {hint}." if hint else f"{message}."
-    return posted
 
 
 def question_states(kb: KnowledgeBase, data: AnswersFile) -> dict[str, str]:
@@ -245,12 +145,24 @@ class Workspace:
         with self.engine_lock:
             self._cache.pop(stem, None)
 
+    def version(self, stem: str, session: Session | None = None) -> str:
+        """The version of the answers file: a digest of its bytes (that `session` was read from, if given and
+        still cached), which changes with every save, including saves by another program."""
+        with self.engine_lock:
+            cached = self._cache.get(stem)
+            if session is not None and cached and cached[1] is session:
+                return cached[0][:VERSION_LENGTH]
+        return hashlib.sha256(self.read(stem)).hexdigest()[:VERSION_LENGTH]
+
     def save(self, stem: str, session: Session, *, create: bool = False) -> None:
-        """Write the Session's answers to the file (backup + atomic rename) and keep the Session cached."""
-        text = checked_yaml(session.answers.data, self.kb, f"{stem}.yaml")
-        data = text.encode("utf-8")
+        """Write the Session's answers to the file (backup + atomic rename) and keep the Session cached.
+
+        If anything fails (the answers would not read back, the disk is full), nothing is written and the
+        cached Session is dropped, so that the next `open` reads the file as it is: a refused save never
+        lingers in memory."""
         with self.engine_lock:
             try:
+                data = checked_yaml(session.answers.data, self.kb, f"{stem}.yaml").encode("utf-8")
                 self.folder.write(stem, data, create=create)
             except BaseException:
                 self._cache.pop(stem, None)

@@ -13,6 +13,7 @@
   var statusBody = document.getElementById("status-body");
   var tokenField = form.querySelector("input[name=csrf_token]");
   var viewField = form.querySelector("input[name=view]");
+  var versionField = form.querySelector("input[name=version]");
   var dirty = {};          // question id -> true while a change is not yet confirmed saved
   var timers = {};         // question id -> debounce timer for typing
   var retries = {};        // question id -> retry timer
@@ -44,10 +45,12 @@
     }
   }
 
-  function collect(qid) {
+  function collect(qid, keep) {
     var all = new FormData(form), out = new FormData();
     out.append("csrf_token", tokenField ? tokenField.value : "");
     out.append("view", viewField ? viewField.value : "");
+    if (versionField) { out.append("version", versionField.value); }
+    if (keep) { out.append("k." + qid, keep); }
     out.append("only", qid);
     out.append("q", qid);
     all.forEach(function (value, key) {
@@ -94,13 +97,25 @@
     });
   }
 
-  function send(qid) {
+  function showConflict(qid, html) {
+    var box = byId("x-" + qid);
+    if (box) { box.innerHTML = html || ""; }  // rendered and escaped by the server's templates
+  }
+
+  function updateBases(bases) {
+    Object.keys(bases || {}).forEach(function (qid) {
+      var q = byId("q-" + qid), base = q && q.querySelector("input[name='b." + qid.replace(/'/g, "\\'") + "']");
+      if (base) { base.value = bases[qid]; }
+    });
+  }
+
+  function send(qid, keep) {
     window.clearTimeout(timers[qid]);
     window.clearTimeout(retries[qid]);
     dirty[qid] = true;
     mark(qid, "Saving\u2026", "");
     queue = queue.then(function () {
-      var body = collect(qid);
+      var body = collect(qid, keep);
       return fetch(form.action, {
         method: "POST", body: body, credentials: "same-origin",
         headers: { "Accept": "application/json", "X-Requested-With": "lexgap",
@@ -111,8 +126,14 @@
         if (data.states) { applyStates(data.states); }
         if (data.status_html) { updateStatus(data.status_html); }
         if (data.counts) { updateCounts(data.counts); }
-        var problem = data.errors && data.errors[qid];
-        if (problem) {
+        if (data.version && versionField) { versionField.value = data.version; }
+        updateBases(data.bases);
+        var problem = data.errors && data.errors[qid], conflict = data.conflicts && data.conflicts[qid];
+        if (conflict) {
+          showConflict(qid, conflict);
+          mark(qid, "Not saved: this answer was changed in another window. See the message above.", "failed");
+          say("Question not saved: it was changed in another window. Choose: keep your answer, or use the saved one.");
+        } else if (problem) {
           showError(qid, problem);
           mark(qid, "Not saved: see the message above.", "failed");
           say("Question not saved: " + problem);
@@ -122,6 +143,7 @@
         } else {
           delete dirty[qid];
           showError(qid, null);
+          showConflict(qid, "");
           mark(qid, (data.saved ? "Saved" : "Up to date") + (data.time ? " at " + data.time : ""), "saved");
           if (data.announce) { say("Saved. " + data.announce); }
         }
@@ -157,6 +179,18 @@
     mark(qid, "Typing\u2026 (saved when you pause)", "");
     window.clearTimeout(timers[qid]);
     timers[qid] = window.setTimeout(function () { send(qid); }, 1200);
+  });
+
+  form.addEventListener("click", function (event) {
+    var t = event.target, qid;
+    if (t && t.hasAttribute && t.hasAttribute("data-keep")) {
+      event.preventDefault();
+      send(t.getAttribute("data-keep"), t.value);
+    } else if (t && t.hasAttribute && t.hasAttribute("data-use-saved")) {
+      qid = t.getAttribute("data-use-saved");
+      delete dirty[qid];
+      window.clearTimeout(timers[qid]);
+    }
   });
 
   form.addEventListener("submit", function () { dirty = {}; });

@@ -1,17 +1,19 @@
 """`lexgap serve`: the questionnaire in a browser on the user's own machine.
 
 Only click and the standard library are imported at module level; Flask and the engine are imported when
-the command runs, so that `lexgap --help` stays fast. Register with `cli.add_command(serve)`.
+the command runs, so that `lexgap --help` stays fast.
 """
 from __future__ import annotations
 
 import ipaddress
 import signal
-import sys
 import threading
 from pathlib import Path
 
 import click
+
+from ..errors import LexgapError, MissingFileError, Problem
+from .options import PACK
 
 DEFAULT_PORT = 8174
 DEFAULT_DATA = "lexgap-data"
@@ -42,7 +44,7 @@ def url_for_host(host: str, port: int) -> str:
               help="Address to listen on. Keep 127.0.0.1: any other address lets other computers read and "
                    "change the assessments, with no login.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the app in the default web browser.")
-@click.option("--pack", metavar="PACK", help="Rule pack folder or bundled id (default: res-74-174).")
+@PACK
 def serve(data_dir: Path, port: int, host: str, open_browser: bool, pack: str | None) -> None:
     """Run the self-assessment in a web browser on this computer.
 
@@ -53,9 +55,8 @@ def serve(data_dir: Path, port: int, host: str, open_browser: bool, pack: str | 
     """
     from werkzeug.serving import make_server
 
-    from ..errors import LexgapError
-    from . import security
-    from .app import create_app
+    from ..web import security
+    from ..web.app import create_app
 
     loopback = is_loopback(host)
     if not loopback:
@@ -66,20 +67,16 @@ def serve(data_dir: Path, port: int, host: str, open_browser: bool, pack: str | 
             "  network you trust, and stop the server (Ctrl+C) when you are done.", fg="yellow", err=True)
     try:
         app = create_app(data_dir, pack, allowed_hosts=security.LOOPBACK_HOSTS if loopback else None)
-    except LexgapError as exc:
-        for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
-        sys.exit(exc.exit_code)
     except OSError as exc:
-        click.echo(f"error: cannot use the data folder {data_dir}: {exc.strerror or exc}", err=True)
-        sys.exit(5)
+        raise MissingFileError(Problem(str(data_dir), f"cannot use the data folder ({exc.strerror or exc})",
+                                       "check that it can be created and written to, or give another --data "
+                                       "folder")) from exc
     try:
         server = make_server(host, port, app, threaded=True)
     except (OSError, SystemExit) as exc:  # werkzeug explains a busy port itself, then exits
         reason = f" ({exc.strerror or exc})" if isinstance(exc, OSError) else ""
-        click.echo(f"error: cannot listen on {host}:{port}{reason}; try another --port, or --port 0 for any "
-                   "free port", err=True)
-        sys.exit(1)
+        raise LexgapError(Problem(f"{host}:{port}", f"cannot listen on this address{reason}",
+                                  "try another --port, or --port 0 for any free port")) from None
     url = url_for_host(host, server.server_port)
     click.echo(f"lexgap is running at {url}  (data folder: {Path(data_dir).resolve()})")
     click.echo("Open that address in your web browser. Press Ctrl+C to stop; answers are already saved.")

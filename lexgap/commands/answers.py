@@ -169,8 +169,6 @@ def explain_cmd(answers: Path, criterion: str, pack: str | None) -> None:
             click.echo(f"      {el.obligation}")
             for q in el.settle:
                 click.echo(f"      to decide it, answer Q{q.number} {q.text}")
-    for lim in f.limitations:
-        click.echo(lim.text)
     click.echo(f"Decided by rule: {e.rule}")
     if e.answers:
         click.echo("Answers it rests on:")

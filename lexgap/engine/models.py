@@ -309,6 +309,8 @@ class Question(Strict):
     show_if: Condition | None = None
     citation: Literal["required", "optional", "none"] = Field(
         description="'required' for legal questions: the answer must cite the national provision.")
+    partial: bool = Field(True, description="For yes/no questions: false when the question asks a plain fact "
+                          "(membership, a date of ratification), so 'partial' is not an answer.")
 
 
 

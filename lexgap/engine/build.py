@@ -386,13 +386,19 @@ def _basis(kb: KnowledgeBase, cid: str) -> list[Article]:
 
 def obligation_phrase(kb: KnowledgeBase, basis: list[Article], binding: str, under: list[str]) -> str:
     """'Required by <the binding articles of the instruments that bind the State>', or while that is not
-    known 'Required if the State is bound by ...', else 'Recommended (good practice: <all its articles>)'."""
+    known 'Required if the State is bound by ...', else 'Recommended (<treaty duties that do not bind this
+    State>; good practice: <soft law and frameworks>; related treaty provisions: <the rest>)'."""
     phrases = kb.pack.phrases
     if binding == "binding":
         return phrases.required_by.format(articles="; ".join(a.label for a in basis if a.binds and a.instrument in under))
     if binding == "unknown":
         return phrases.binding_unknown.format(articles="; ".join(a.label for a in basis if a.binds))
-    return phrases.recommended.format(articles="; ".join(a.label for a in basis))
+    treaty = {i.id for i in kb.pack.instruments if i.party_when}
+    groups = ((phrases.not_bound, [a.label for a in basis if a.binds]),
+              (phrases.good_practice, [a.label for a in basis if not a.binds and a.instrument not in treaty]),
+              (phrases.related, [a.label for a in basis if not a.binds and a.instrument in treaty]))
+    parts = [phrase.format(articles="; ".join(labels)) for phrase, labels in groups if labels]
+    return phrases.recommended.format(parts="; ".join(parts))
 
 
 UNIT_ABBREVIATIONS = {"article": "art.", "capability": "capability", "recommendation": "recommendation",

@@ -104,6 +104,8 @@ def load_assessment_json(path: str | Path) -> Assessment:
 
     text = read_text(path, max_bytes=32 * 1024 * 1024)
     try:
+        if '"schema_version": 1,' in text or '"schema_version":1,' in text:
+            return _upgrade_v1(text)
         return Assessment.model_validate_json(text)
     except ValidationError as exc:
         first = exc.errors()[0]
@@ -111,6 +113,17 @@ def load_assessment_json(path: str | Path) -> Assessment:
         raise InputError(Problem(str(path), f"this is not a lexgap assessment ({where}: {first['msg']})",
                                  "give an answers file (.yaml) or the JSON written by 'lexgap assess --format "
                                  "json'")) from None
+
+
+def _upgrade_v1(text: str) -> Assessment:
+    """A saved assessment of pack 1.x (schema_version 1, no elements): read as version 2 with no elements, so
+    that diff and compare can still compare it per criterion (they say so)."""
+    import json
+
+    data = json.loads(text)
+    if isinstance(data, dict) and data.get("schema_version") == 1:
+        data["schema_version"] = 2
+    return Assessment.model_validate(data)
 
 
 def is_assessment_json(path: str | Path) -> bool:

@@ -229,6 +229,10 @@ def diff(old: Assessment, new: Assessment, *, old_file: str = "OLD", new_file: s
     if old.pack.version != new.pack.version:
         notes.append(f"The assessments were made under different versions of the rule pack ({old.pack.version} "
                      f"and {new.pack.version}): some changes may come from the rules rather than from the law.")
+    for side, a, name in (("older", old, old_file), ("newer", new, new_file)):
+        if a.findings and not any(f.elements for f in a.findings):
+            notes.append(f"The {side} assessment ({name}) was saved under pack {a.pack.version}, which has no "
+                         "elements: the two are compared criterion by criterion.")
     if old.answers_digest == new.answers_digest and old.pack.content_hash == new.pack.content_hash:
         notes.append("The two assessments rest on the same answers: nothing has changed.")
     return Progress(

@@ -20,7 +20,8 @@ from .pages import (
     view_url,
 )
 from .forms import answer_fingerprint, display, field_name, read_posted, verdict
-from .workspace import paragraph_rows, question_states, status_changes
+from .progress import paragraph_rows, status_changes
+from .workspace import question_states
 
 bp = Blueprint("questionnaire", __name__, url_prefix="/a/<stem>")
 
@@ -130,7 +131,7 @@ def save_answers(stem: str) -> Any:
     if wants_json():
         states = question_states(ws.kb, data)
         counts = progress(data, states)
-        status_html = render_template("web/_status.html.j2", status=status_context(assessment, data, states, stem))
+        status_html = render_template("web/_status.html.j2", status=status_context(assessment, data, states, stem, view))
         saved_ok = [p.question for p in posted if p.question.id not in errors and p.question.id not in conflicts]
         bases = {q.id: answer_fingerprint(q, data.answers.get(q.id)) for q in saved_ok} if not save_error else {}
         boxes = {qid: render_template("web/_conflict.html.j2", conflict=conflict_item(qid, data, stem, view))

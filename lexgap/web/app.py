@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import jinja2
 from flask import Flask
@@ -36,7 +36,7 @@ EXAMPLES = PACKAGE_DIR / "questionnaires" / "examples"
 class WebApp(Flask):
     """Flask with autoescape on for every template (Flask's default leaves `.j2` files unescaped)."""
 
-    jinja_options: ClassVar[dict[str, Any]] = {**Flask.jinja_options, "trim_blocks": True, "lstrip_blocks": True}
+    jinja_options = {**Flask.jinja_options, "trim_blocks": True, "lstrip_blocks": True}
 
     def select_jinja_autoescape(self, filename: str | None) -> bool:
         return True

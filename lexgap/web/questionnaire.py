@@ -80,9 +80,9 @@ def save_answers(stem: str) -> Any:
         if wants_json():
             return jsonify(ok=False, error="Not saved: the page has expired. Reload the page (your typing "
                                            "stays on screen until you do) and answer again."), 400
-        raws = {p.question.id: p.raw for p in posted}
-        bases = {q: b for q in raws if (b := request.form.get(field_name("base", q))) is not None}
-        return render_questionnaire(stem, open_session(stem), view, raws=raws, banner=(
+        typed = {p.question.id: p.raw for p in posted}
+        bases = {q: b for q in typed if (b := request.form.get(field_name("base", q))) is not None}
+        return render_questionnaire(stem, open_session(stem), view, raws=typed, banner=(
             "Nothing was saved: the page had expired (a security check). What you typed is filled in below. "
             "Check it and press “Save answers” to save it."), code=400, version=request.form.get("version"),
             bases=bases)

@@ -28,7 +28,7 @@ def question_states(kb: KnowledgeBase, data: AnswersFile) -> dict[str, str]:
     'hidden'     its show_if does not hold yet (or is undecided) and it has no answer;
     'set_aside'  it has an answer, but the answers it depends on rule it out (the engine ignores the answer).
     """
-    known = {q: a.value for q, a in data.answers.items() if a.value is not None and a.value != "unknown"}
+    known: dict[str, object] = {q: a.value for q, a in data.answers.items() if a.value is not None and a.value != "unknown"}
     facts = cond.Facts(known, {}, {})
     states = {}
     for q in kb.questionnaire.questions:
@@ -164,7 +164,7 @@ class Workspace:
             if old is not None and all(getattr(old, k) == v for k, v in wanted.items()):
                 return session, False
             cleared = old is not None and any(getattr(old, k) and not posted.texts[k] for k in TEXT_FIELDS)
-            if not cleared:
+            if old is None or not cleared:
                 session.set_answer(qid, posted.value, **{k: v for k, v in posted.texts.items() if v})
                 return session, True
             kept = old.model_dump()

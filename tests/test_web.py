@@ -999,7 +999,7 @@ def test_any_text_through_the_save_route_is_saved_or_refused_plainly(app):
     ws = app.extensions["lexgap"]
     tok = token(client, f"/a/{stem}/section/treaty")
 
-    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
     @given(st.text(st.characters(codec="utf-8"), max_size=40), st.sampled_from(["party", "signatory", ""]))
     def check(text, value):
         response = client.post(f"/a/{stem}/answers", data={"csrf_token": tok, "q": "treaty.crc", "only": "treaty.crc",
@@ -1169,3 +1169,27 @@ def test_the_page_says_answers_save_themselves(client):
     assert 'id="save-summary"' in bar and "Answers save themselves" in bar
     assert re.search(r'<button type="submit" name="save" value="" class="nojs-only">Save answers</button>', bar)
     assert '<span class="nojs-only">Save and continue</span><span class="js-only">Next</span>' in bar
+
+
+def test_details_changed_in_another_window_are_not_replaced_silently(client, app):
+    stem = create(client)
+    html = client.get(f"/a/{stem}/details").data.decode()
+    base = re.search(r'name="base" value="([0-9a-f]+)"', html).group(1)
+    stale = {"csrf_token": TOKEN.search(html.encode()).group(1).decode(), "base": base, "state_name": "Testland",
+             "assessors": "Ministry of Justice", "date": "2026-11-01", "status": "draft", "fictional": "yes",
+             "confidentiality": "For official use only"}
+    # window A renames the State
+    assert client.post(f"/a/{stem}/details", data={**stale, "state_name": "Testland (A)"}).status_code == 302
+    # window B, opened before, sends its details unchanged except the status: A's name is not replaced
+    response = client.post(f"/a/{stem}/details", data={**stale, "status": "final"})
+    assert response.status_code == 409
+    page = response.data.decode()
+    assert "changed in another window" in page and "Testland (A)" in page
+    assert '<option value="final" selected>' in page                         # B's choice is still in the form
+    data = load_answers(app.extensions["lexgap"].folder.path(stem), app.extensions["lexgap"].kb).data
+    assert data.state.name == "Testland (A)" and data.assessment.status == "draft"
+    # saving again, knowingly, replaces them
+    again = {**stale, "status": "final", "base": re.search(r'name="base" value="([0-9a-f]+)"', page).group(1)}
+    assert client.post(f"/a/{stem}/details", data=again).status_code == 302
+    data = load_answers(app.extensions["lexgap"].folder.path(stem), app.extensions["lexgap"].kb).data
+    assert data.state.name == "Testland" and data.assessment.status == "final"

@@ -52,10 +52,6 @@ STATUS_MARK = {"met": "met", "partial": "partial", "not_met": "NOT MET", "unknow
                "not_applicable": "n/a"}
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"
-
-
 @click.command("assess")
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
 @PACK
@@ -75,6 +71,7 @@ def assess_cmd(answers: Path, pack: str | None, fmt: str) -> None:
         click.echo(render_markdown(assessment), nl=False)
         return
     from ..engine.assessment import LEVEL_LABELS
+    from ..formatting import pct as _pct
 
     s = assessment.summary
     state = assessment.state.name + (" (fictional)" if assessment.state.fictional else "")

@@ -5,14 +5,14 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 
-from ..engine.assessment import LEVEL_LABELS, Assessment, ParagraphResult
+from ..engine.assessment import LEVEL_LABELS, Assessment, ParagraphResult, gap_count, is_gap_status
 from ..errors import InputError, Problem
+from ..engine.models import PRIORITY_ORDER, WEIGHT_ORDER
+from ..formatting import pct
 from .model import (Cell, CommonGap, CriterionRow, FindingBrief, LeftOut, MixedVersionsError, ParagraphRow,
                     RecommendationBrief, RegionalComparison, RegionalPriority, StateResult, StateRow, state_result)
 
 STATUS_ORDER = ("met", "partial", "not_met", "unknown", "not_applicable")
-PRIORITY_RANK = {"high": 0, "medium": 1, "low": 2}
-WEIGHT_RANK = {"core": 0, "important": 1, "advisory": 2}
 REGIONAL_FORMATS = {
     "legislative_drafting": "a regional model provision and a drafting workshop for these States' legislative "
                             "drafters",
@@ -26,10 +26,6 @@ REGIONAL_FORMATS = {
     "policy_coordination": "a regional coordination meeting and a model national strategy",
     "engagement": "joint engagement in international fora and a regional resource-mobilisation plan",
 }
-
-
-def pct(value: float | None) -> str:
-    return "–" if value is None else f"{round(value * 100)}%"
 
 
 def _mean(values: list[float]) -> float | None:
@@ -149,7 +145,7 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
         statuses = [idx[cid].status if cid in idx else None for idx in by_state]
         counts = {s: statuses.count(s) for s in STATUS_ORDER}
         applicable = sum(1 for s in statuses if s not in (None, "not_applicable"))
-        gap_states = [i for i, s in enumerate(statuses) if s in ("not_met", "partial")]
+        gap_states = [i for i, s in enumerate(statuses) if is_gap_status(s)]
         binding = sum(1 for i in gap_states if by_state[i][cid].binding == "binding")
         is_common = bool(gap_states) and applicable > 0 and 2 * len(gap_states) >= applicable
         criteria_rows.append(CriterionRow(criterion=cid, paragraph=info.paragraph, title=info.title,
@@ -161,7 +157,7 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
                                     not_met=counts["not_met"], partial=counts["partial"], unknown=counts["unknown"],
                                     applicable=applicable, binding_gaps=binding,
                                     states=[kept[i].state.name for i in gap_states], comparable=not mixed))
-    common.sort(key=lambda g: (-(g.not_met + g.partial), -g.binding_gaps, WEIGHT_RANK.get(g.weight, 9), g.criterion))
+    common.sort(key=lambda g: (-(g.not_met + g.partial), -g.binding_gaps, WEIGHT_ORDER.get(g.weight, 9), g.criterion))
 
     # priorities: recommendations many States share
     threshold = max(2, math.ceil(n * priority_share))
@@ -180,11 +176,11 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
         priorities.append(RegionalPriority(
             id=rid, title=first.title, modality=first.modality, modality_label=first.modality_label,
             regional_format=REGIONAL_FORMATS.get(first.modality, "a regional workshop for these States"),
-            priority=min((rec.priority for _, rec in entries), key=PRIORITY_RANK.__getitem__), text=first.text,
+            priority=min((rec.priority for _, rec in entries), key=PRIORITY_ORDER.__getitem__), text=first.text,
             states=[kept[i].state.name for i, _ in entries], count=len(entries), share=round(len(entries) / n, 4),
             binding_states=sum(1 for _, rec in entries if rec.binding), criteria=sorted(criteria),
             paragraphs=sorted({p for _, rec in entries for p in rec.paragraphs}), comparable=not mixed))
-    priorities.sort(key=lambda p: (-p.count, PRIORITY_RANK[p.priority], -p.binding_states, p.id))
+    priorities.sort(key=lambda p: (-p.count, PRIORITY_ORDER[p.priority], -p.binding_states, p.id))
 
     # paragraphs
     numbers: dict[int, ParagraphResult] = {}
@@ -211,7 +207,7 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
     rows: list[StateRow] = []
     for key, label, r in zip(keys, labels, kept):
         s = r.summary
-        gaps = s.counts.get("not_met", 0) + s.counts.get("partial", 0)
+        gaps = gap_count(s.counts)
         rank = ranks.get(key)
         if mixed:
             note = "not ranked: the States were assessed under different pack versions"

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from ..engine.assessment import LEVEL_LABELS, STATUS_LABELS
 from ..errors import InputError, Problem
+from ..formatting import output_format, pct
 from .model import Cell, RegionalComparison
-from .regional import REGIONAL_FORMATS, pct
+from .regional import REGIONAL_FORMATS
 from .tables import to_csv
 
 STATUS_MARKS = {"met": "●", "partial": "◐", "not_met": "○", "unknown": "?", "not_applicable": "–", None: " "}
@@ -20,13 +21,8 @@ REPORT_MAX_NAMES = 12
 
 
 def report_format(out: str | Path, fmt: str | None) -> str:
-    if fmt:
-        return {"markdown": "md"}.get(fmt, fmt)
-    suffix = Path(out).suffix.lower()
-    if suffix not in REPORT_FORMATS:
-        raise InputError(Problem(str(out), "cannot tell the report format from the file extension",
-                                 "name the file .pdf, .html, .md or .json, or give --format"))
-    return REPORT_FORMATS[suffix]
+    """'pdf', 'html', 'md' or 'json': `fmt` when given, else from the file extension."""
+    return output_format(out, fmt, REPORT_FORMATS)
 
 
 def _view(c: RegionalComparison) -> dict[str, object]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -26,6 +26,8 @@ SemVer = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
 Kind = Literal["legislative", "institutional", "treaty", "data"]
 Weight = Literal["core", "important", "advisory"]
 Priority = Literal["high", "medium", "low"]
+PRIORITY_ORDER = {p: i for i, p in enumerate(get_args(Priority))}  # high first: the one home of this order
+WEIGHT_ORDER = {w: i for i, w in enumerate(get_args(Weight))}  # core first
 Outcome = Literal["met", "partial", "not_met", "unknown", "not_applicable"]
 Modality = Literal[
     "legislative_drafting",

@@ -9,9 +9,9 @@ from __future__ import annotations
 from .assessment import Finding, Recommendation, RecommendationItem
 from .clips_runtime import RawResult
 from .knowledge import KnowledgeBase
-from .models import MODALITY_LABELS
+from .models import MODALITY_LABELS, PRIORITY_ORDER
 
-RANK = {"high": 0, "medium": 1, "low": 2}
+RANK = PRIORITY_ORDER
 
 
 def _raise(priority: str) -> str:

@@ -82,4 +82,4 @@ def summarise(kb: KnowledgeBase, paragraphs: list[ParagraphResult], findings: li
         engagement_score=engagement_score, engagement_coverage=engagement_coverage,
         engagement_level=level(kb, "engagement", engagement_score, engagement_coverage, engagement),
         counts=counts(findings),
-        binding_gaps=sum(1 for f in findings if f.status in ("not_met", "partial") and f.binding == "binding"))
+        binding_gaps=sum(1 for f in findings if f.is_gap and f.binding == "binding"))

@@ -15,14 +15,13 @@ from typing import Any
 from ..engine.assessment import (
     AnswerRecord, Assessment, Finding, InformationGap, MnrCapability, ParagraphResult, Recommendation,
 )
+from ..engine.models import PRIORITY_ORDER, WEIGHT_ORDER
 from ..engine.yamlio import load
 
 TEXT_FILE = Path(__file__).resolve().parent.parent / "templates" / "report" / "text.yaml"
 MODALITY_ORDER = ("legislative_drafting", "institutional_setup", "capacity_building", "international_cooperation",
                   "victim_services", "data_and_research", "awareness", "ratification", "policy_coordination",
                   "engagement")
-PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-WEIGHT_ORDER = {"core": 0, "important": 1, "advisory": 2}
 TOP_GAPS = 5
 KEY_RECOMMENDATIONS = 5
 
@@ -115,7 +114,7 @@ def top_gaps(a: Assessment) -> list[Finding]:
     for r in a.recommendations:
         for c in r.criteria:
             priority[c] = min(priority.get(c, len(PRIORITY_ORDER)), PRIORITY_ORDER[r.priority])
-    gaps = [f for f in a.findings if f.paragraph in legal and f.status in ("not_met", "partial")]
+    gaps = [f for f in a.findings if f.paragraph in legal and f.is_gap]
     gaps.sort(key=lambda f: (f.binding != "binding", priority.get(f.criterion, len(PRIORITY_ORDER)),
                              WEIGHT_ORDER.get(f.weight, len(WEIGHT_ORDER)), f.status != "not_met", f.criterion))
     return gaps[:TOP_GAPS]

@@ -7,7 +7,7 @@ import threading
 from collections import OrderedDict
 
 from ..api import Session
-from ..engine import conditions as cond
+from ..engine import relevance
 from ..engine.answers import Answers, parse_answers
 from ..engine.assessment import Assessment
 from ..engine.knowledge import KnowledgeBase, load_knowledge
@@ -28,16 +28,11 @@ def question_states(kb: KnowledgeBase, data: AnswersFile) -> dict[str, str]:
     'hidden'     its show_if does not hold yet (or is undecided) and it has no answer;
     'set_aside'  it has an answer, but the answers it depends on rule it out (the engine ignores the answer).
     """
-    known: dict[str, object] = {q: a.value for q, a in data.answers.items() if a.value is not None and a.value != "unknown"}
-    facts = cond.Facts(known, {}, {})
+    facts = relevance.known_facts({q: a.value for q, a in data.answers.items()})
     states = {}
     for q in kb.questionnaire.questions:
-        node = kb.show_if.get(q.id)
         answered = q.id in data.answers
-        if node is None:
-            states[q.id] = "shown"
-            continue
-        truth = cond.evaluate(node, facts)
+        truth = relevance.applies(kb, q.id, facts)
         if truth is True:
             states[q.id] = "shown"
         elif truth is False:
@@ -48,11 +43,8 @@ def question_states(kb: KnowledgeBase, data: AnswersFile) -> dict[str, str]:
 
 
 def controlling_numbers(kb: KnowledgeBase, question: Question) -> list[str]:
-    node = kb.show_if.get(question.id)
-    if node is None:
-        return []
     questions = kb.questions
-    return [questions[q].number for q in sorted(cond.questions(node)) if q in questions]
+    return [questions[q].number for q in relevance.controlling(kb, question.id) if q in questions]
 
 
 class Workspace:

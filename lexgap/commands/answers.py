@@ -37,7 +37,7 @@ def validate_cmd(answers: tuple[Path, ...], pack: str | None) -> None:
 
 
 @click.command("schema")
-@click.argument("name", type=click.Choice(["pack", "paragraph", "concepts", "consistency", "packages",
+@click.argument("name", type=click.Choice(["pack", "paragraph", "concepts", "consistency", "packages", "modalities",
                                            "questionnaire", "answers", "golden", "assessment"]))
 def schema_cmd(name: str) -> None:
     """Print the JSON Schema of a kind of file."""

@@ -7,25 +7,13 @@ from collections.abc import Sequence
 
 from ..engine.assessment import LEVEL_LABELS, Assessment, ParagraphResult, gap_count, is_gap_status
 from ..errors import InputError, Problem
+from ..engine.knowledge import pack_modalities
 from ..engine.models import PRIORITY_ORDER, WEIGHT_ORDER
 from ..formatting import pct
 from .model import (Cell, CommonGap, CriterionRow, FindingBrief, LeftOut, MixedVersionsError, ParagraphRow,
                     RecommendationBrief, RegionalComparison, RegionalPriority, StateResult, StateRow, state_result)
 
 STATUS_ORDER = ("met", "partial", "not_met", "unknown", "not_applicable")
-REGIONAL_FORMATS = {
-    "legislative_drafting": "a regional model provision and a drafting workshop for these States' legislative "
-                            "drafters",
-    "ratification": "a regional treaty-action workshop on ratification and implementing legislation",
-    "institutional_setup": "a regional peer exchange on setting up the institution, with a shared template",
-    "capacity_building": "joint regional training of investigators, prosecutors and judges",
-    "international_cooperation": "a regional cooperation arrangement and joint training of central authorities",
-    "victim_services": "a regional exchange on child-friendly victim services, with shared protocols",
-    "data_and_research": "a regional data framework: common indicators and one collection template",
-    "awareness": "a regional awareness campaign adapted to each State",
-    "policy_coordination": "a regional coordination meeting and a model national strategy",
-    "engagement": "joint engagement in international fora and a regional resource-mobilisation plan",
-}
 
 
 def _mean(values: list[float]) -> float | None:
@@ -161,6 +149,7 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
 
     # priorities: recommendations many States share
     threshold = max(2, math.ceil(n * priority_share))
+    formats = {m.id: m.regional_format for m in pack_modalities(kept[0].pack_id)}  # the pack's modalities.yaml
     shared: dict[str, list[tuple[int, RecommendationBrief]]] = {}
     for i, r in enumerate(kept):
         for rec in r.recommendations:
@@ -175,7 +164,7 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
             criteria += [c for c in rec.criteria if c not in criteria]
         priorities.append(RegionalPriority(
             id=rid, title=first.title, modality=first.modality, modality_label=first.modality_label,
-            regional_format=REGIONAL_FORMATS.get(first.modality, "a regional workshop for these States"),
+            regional_format=formats.get(first.modality, "a regional workshop for these States"),
             priority=min((rec.priority for _, rec in entries), key=PRIORITY_ORDER.__getitem__), text=first.text,
             states=[kept[i].state.name for i, _ in entries], count=len(entries), share=round(len(entries) / n, 4),
             binding_states=sum(1 for _, rec in entries if rec.binding), criteria=sorted(criteria),

@@ -8,7 +8,6 @@ from ..engine.assessment import LEVEL_LABELS, STATUS_LABELS
 from ..errors import InputError, Problem
 from ..formatting import output_format, pct
 from .model import Cell, RegionalComparison
-from .regional import REGIONAL_FORMATS
 from .tables import to_csv
 
 STATUS_MARKS = {"met": "●", "partial": "◐", "not_met": "○", "unknown": "?", "not_applicable": "–", None: " "}
@@ -40,7 +39,7 @@ def _view(c: RegionalComparison) -> dict[str, object]:
             "mark_fictional": c.any_fictional and not all(s.fictional for s in c.states),
             "full_matrix": len(c.states) <= FULL_MATRIX_MAX_STATES, "marks": STATUS_MARKS,
             "status_labels": STATUS_LABELS, "level_labels": LEVEL_LABELS, "pct": pct,
-            "shade": _shade, "regional_formats": REGIONAL_FORMATS}
+            "shade": _shade}
 
 
 def _names(names: list[str]) -> str:

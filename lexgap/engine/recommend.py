@@ -9,7 +9,7 @@ from __future__ import annotations
 from .assessment import Finding, Recommendation, RecommendationItem
 from .clips_runtime import RawResult
 from .knowledge import KnowledgeBase
-from .models import MODALITY_LABELS, PRIORITY_ORDER
+from .models import PRIORITY_ORDER
 
 RANK = PRIORITY_ORDER
 
@@ -61,7 +61,7 @@ def recommendations(kb: KnowledgeBase, findings: list[Finding], raw: RawResult) 
                 if a.label not in articles:
                     articles.append(a.label)
         recs.append(Recommendation(
-            id=rid, rank=0, title=title, modality=modality, modality_label=MODALITY_LABELS[modality],
+            id=rid, rank=0, title=title, modality=modality, modality_label=kb.modality_labels[modality],
             priority=prio, text=text, package=package, items=[item(c) for c in members],
             paragraphs=sorted({by_id[c].paragraph for c in members}), criteria=members, articles=articles,
             binding=any(by_id[c].binding == "binding" for c in members), depends_on=deps,

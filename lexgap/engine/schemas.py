@@ -23,6 +23,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "concepts": models.ConceptFile,
     "consistency": models.ConsistencyFile,
     "packages": models.PackageFile,
+    "modalities": models.ModalityFile,
     "questionnaire": models.Questionnaire,
     "answers": models.AnswersFile,
     "golden": GoldenFile,

@@ -134,6 +134,7 @@ def assess_cmd(answers: Path, pack: str | None, fmt: str, bill: Path | None) -> 
 def print_bill_effect(effect) -> None:  # noqa: ANN001 - a whatif.BillEffect, imported lazily
     """The effect of a draft bill, element by element, for a person to read."""
     from ..engine.assessment import STATUS_LABELS
+    from ..formatting import pct as _pct
 
     b = effect.bill
     click.echo(f"\nWith the bill: {b.title} ({b.status.replace('_', ' ')}, {b.date}). The answers above include it; "

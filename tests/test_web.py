@@ -1016,6 +1016,44 @@ def test_any_text_through_the_save_route_is_saved_or_refused_plainly(app):
     check()
 
 
+def test_any_value_for_any_question_through_the_save_route(app):
+    """Random questions, values, texts, versions and fingerprints, as the page's script would post them:
+    never a server error, and the open session always equals the file. LEXGAP_WEB_FUZZ=N runs N examples."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    client = app.test_client()
+    stem = create(client)
+    ws = app.extensions["lexgap"]
+    tok = token(client, f"/a/{stem}/section/treaty")
+    questions = [q for q in ws.questions]
+    options = sorted({o.value for q in questions for o in q.options})
+    text = st.text(st.characters(codec="utf-8"), max_size=30)
+    value = st.one_of(st.sampled_from(options + ["yes", "no", "partial", "unknown", "__none__", "", "2024-02-30",
+                                                 "18", "-1", "1e9", "2.5"]), text)
+    examples = int(os.environ.get("LEXGAP_WEB_FUZZ", "40"))
+
+    @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from(questions), st.lists(value, max_size=3), text, text, st.booleans(),
+           st.one_of(st.none(), st.text("0123456789abcdef", max_size=16)), st.booleans())
+    def check(q, values, citation, note, unknown, base, stale):
+        form = {"csrf_token": tok, "q": q.id, "only": q.id, f"v.{q.id}": values, f"c.{q.id}": citation,
+                f"n.{q.id}": note, "view": "section:treaty"}
+        if unknown:
+            form[f"u.{q.id}"] = "unknown"
+        if base is not None:
+            form[f"b.{q.id}"] = base
+            form["version"] = "0" * 16 if stale else ws.version(stem)
+        response = client.post(f"/a/{stem}/answers", data=form, headers={"X-Requested-With": "lexgap"})
+        assert response.status_code == 200, response.data[:300]
+        reply = response.get_json()
+        assert reply["ok"] or reply["errors"].get(q.id) or reply["conflicts"].get(q.id), reply
+        on_disk = load_answers(ws.folder.path(stem), ws.kb).data
+        assert ws.open(stem).answers.data == on_disk
+
+    check()
+
+
 # --- private files --------------------------------------------------------------------------------------------------
 
 def test_data_folder_and_files_are_private_and_modes_kept(tmp_path):

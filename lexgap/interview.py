@@ -45,8 +45,8 @@ def parse_typed(q: Question, text: str) -> tuple[Any, str | None]:
     if low in ("u", "unknown"):
         return "unknown", None
     if q.type == "yes_no":
-        value = YES_NO_INPUT.get(low)
-        return (value, None) if value else (None, "type y (yes), p (partly), n (no) or u (unknown)")
+        word = YES_NO_INPUT.get(low)
+        return (word, None) if word else (None, "type y (yes), p (partly), n (no) or u (unknown)")
     options = [o.value for o in q.options]
     by_text = {o.value.casefold(): o.value for o in q.options} | {" ".join(o.label.split()).casefold(): o.value
                                                                     for o in q.options}

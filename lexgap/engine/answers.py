@@ -53,7 +53,7 @@ def _check(doc: Document, kb: KnowledgeBase) -> Answers:
     model, problems = validate(doc, AnswersFile, data)
     if model is not None:
         problems += _check_against_pack(doc, model, kb)
-    if problems:
+    if problems or model is None:
         raise InputError(problems)
     return Answers(doc.file, model)
 
@@ -137,11 +137,11 @@ def answer_display(question: Question, answer: Answer) -> str:
     if value is None or value == "unknown":
         return "Unknown"
     if question.type == "yes_no":
-        return {"yes": "Yes", "no": "No", "partial": "Partly"}[value]
+        return {"yes": "Yes", "no": "No", "partial": "Partly"}[str(value)]
     labels = {o.value: o.label for o in question.options}
     if question.type == "single_choice":
-        return labels.get(value, str(value))
-    if question.type == "multiple_choice":
+        return labels.get(str(value), str(value))
+    if question.type == "multiple_choice" and isinstance(value, list):
         return "; ".join(labels.get(v, v) for v in value) if value else "None of the options"
     if question.type == "number":
         shown = f"{value:g}" if isinstance(value, float) else str(value)

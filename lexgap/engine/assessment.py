@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,9 +24,9 @@ def is_gap_status(status: str | None) -> bool:
     return status in GAP_STATUSES
 
 
-def gap_count(counts: dict[str, int]) -> int:
+def gap_count(counts: Mapping[Status, int] | Mapping[str, int]) -> int:
     """The number of gaps in a count of outcomes."""
-    return sum(counts.get(s, 0) for s in GAP_STATUSES)
+    return sum(dict(counts).get(s, 0) for s in GAP_STATUSES)
 Level = Literal["aligned", "partially_aligned", "not_aligned", "insufficient_information",
                 "leading", "active", "limited", "none", "not_applicable"]
 

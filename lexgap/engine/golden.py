@@ -51,7 +51,7 @@ def case_files(kb: KnowledgeBase) -> list[Path]:
 def load_cases(path: Path) -> list[GoldenCase]:
     doc = load(path)
     data, problems = validate(doc, GoldenFile)
-    if problems:
+    if problems or data is None:
         raise PackError(problems)
     return data.cases
 
@@ -78,15 +78,15 @@ def run_case(kb: KnowledgeBase, case: GoldenCase,
         actual = result.decisions[cid].status
         if actual != expected:
             diffs.append(f"{cid}: expected {expected}, got {actual}")
-    for concept, expected in case.concepts.items():
+    for concept, wanted in case.concepts.items():
         value = result.concepts.get(concept)
-        actual = "unknown" if value is None else ("true" if value else "false")
-        if actual != expected:
-            diffs.append(f"concept {concept}: expected {expected}, got {actual}")
-    for cid, expected in case.binding.items():
-        actual = result.decisions[cid].binding
-        if actual != expected:
-            diffs.append(f"{cid} binding: expected {expected}, got {actual}")
+        truth = "unknown" if value is None else ("true" if value else "false")
+        if truth != wanted:
+            diffs.append(f"concept {concept}: expected {wanted}, got {truth}")
+    for cid, wanted_binding in case.binding.items():
+        binding = result.decisions[cid].binding
+        if binding != wanted_binding:
+            diffs.append(f"{cid} binding: expected {wanted_binding}, got {binding}")
     if case.warnings is not None and sorted(case.warnings) != sorted(result.warnings):
         diffs.append(f"warnings: expected {sorted(case.warnings)}, got {sorted(result.warnings)}")
     return diffs, result

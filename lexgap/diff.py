@@ -276,7 +276,8 @@ def render_text(p: Progress) -> str:
                  f"({points(_delta(o.legal_score, n.legal_score)) or 'not comparable'}); confirmed "
                  f"{pct(o.legal_confirmed_score)} → {pct(n.legal_confirmed_score)} "
                  f"({points(_delta(o.legal_confirmed_score, n.legal_confirmed_score))}); coverage "
-                 f"{pct(o.legal_coverage)} → {pct(n.legal_coverage)} ({points(_delta(o.legal_coverage, n.legal_coverage))}).")
+                 f"{pct(o.legal_coverage)} → {pct(n.legal_coverage)} "
+                 f"({points(_delta(o.legal_coverage, n.legal_coverage))}).")
     lines.append(f"Level: {_level(o.legal_level)} → {_level(n.legal_level)}. Gaps {o.gaps} → {n.gaps}; in binding "
                  f"obligations {o.binding_gaps} → {n.binding_gaps}. ICMEC legislation: {_icmec(o.icmec_sufficient)} "
                  f"→ {_icmec(n.icmec_sufficient)}.")

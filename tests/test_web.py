@@ -582,6 +582,7 @@ def test_download_answers_and_html_report(client, data_dir):
     assert response.headers["Content-Disposition"] == f'attachment; filename="{stem}-report.html"'
 
 
+@pytest.mark.slow
 def test_pdf_report_in_worker_process(tmp_path):
     app = create_app(tmp_path / "data", pdf_in_worker=True, pdf_timeout=180, testing=True)
     try:
@@ -596,6 +597,7 @@ def test_pdf_report_in_worker_process(tmp_path):
         app.extensions["lexgap_pdf"].close()
 
 
+@pytest.mark.slow
 def test_pdf_timeout_gives_a_plain_message(tmp_path):
     app = create_app(tmp_path / "data", pdf_in_worker=True, pdf_timeout=0.01, testing=True)
     try:
@@ -610,7 +612,8 @@ def test_pdf_timeout_gives_a_plain_message(tmp_path):
 # --- the command ---------------------------------------------------------------------------------------------
 
 def test_command_module_does_not_import_flask():
-    code = "import sys, lexgap.commands.serve; print(json.dumps(['flask' in sys.modules, 'lexgap.engine.knowledge' in sys.modules]))"
+    code = ("import sys, lexgap.commands.serve; "
+            "print(json.dumps(['flask' in sys.modules, 'lexgap.engine.knowledge' in sys.modules]))")
     out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == [False, False]
 
@@ -708,6 +711,7 @@ def test_secret_key_file_is_private_and_kept(tmp_path):
     assert DataFolder(tmp_path).secret_key() == key and len(key) >= 32
 
 
+@pytest.mark.slow
 def test_serve_runs_and_stops_cleanly(tmp_path):
     import signal
     import time

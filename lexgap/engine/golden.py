@@ -103,7 +103,7 @@ def evaluator(kb: KnowledgeBase, reference: bool = False) -> Callable[[dict], Ev
     def run(values: dict) -> Evaluation:
         raw = run_once(kb, ref.known_answers(values))
         result = Evaluation(concepts=dict(raw.concepts), warnings=list(raw.warnings))
-        for cid, crit in kb.criteria.items():
+        for cid in kb.criteria:
             status, rule = raw.findings.get(cid, ("unknown", ""))
             result.decisions[cid] = ref.Decision(status, rule, binding=raw.binding.get(cid, "recommended"))
         return result

@@ -131,7 +131,8 @@ class _Loader:
         except InputError as exc:
             self.problems.extend(exc.problems)
             return None
-        self.digest.update(str(path.relative_to(path.parents[1] if path.parent.name == "paragraphs" else path.parent)).encode())
+        base = path.parents[1] if path.parent.name == "paragraphs" else path.parent
+        self.digest.update(str(path.relative_to(base)).encode())
         self.digest.update(path.read_bytes())
         self.docs[str(path)] = doc
         return doc

@@ -30,7 +30,7 @@ def gap_count(counts: Mapping[Status, int] | Mapping[str, int]) -> int:
 Level = Literal["aligned", "partially_aligned", "not_aligned", "insufficient_information",
                 "leading", "active", "limited", "none", "not_applicable"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 STATUS_LABELS = {"met": "Met", "partial": "Partially met", "not_met": "Not met", "unknown": "Unknown",
                  "not_applicable": "Not applicable"}
 LEVEL_LABELS = {"aligned": "Aligned", "partially_aligned": "Partially aligned", "not_aligned": "Not aligned",
@@ -88,7 +88,8 @@ class Explanation(Out):
     inputs: list[str] = Field(default_factory=list, description="For derived criteria: the criteria used.")
     settle: list[QuestionRef] = Field(default_factory=list,
                                       description="For unknown findings, the questions whose answers would settle it; "
-                                                  "for partial ones on incomplete answers, those that could show it met.")
+                                                  "for partial ones on incomplete answers, those that could show it "
+                                                  "met.")
 
 
 class Finding(Out):
@@ -168,7 +169,8 @@ class AssessmentWarning(Out):
 class InformationGap(Out):
     paragraph: int
     question: QuestionRef
-    criteria: list[str] = Field(description="Criteria an answer would help settle (unknown, or partial on incomplete answers).")
+    criteria: list[str] = Field(description="Criteria an answer would help settle (unknown, or partial on incomplete "
+                                            "answers).")
 
 
 class IcmecCriterion(Out):

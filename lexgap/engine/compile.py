@@ -104,7 +104,9 @@ def _pattern(lit: cond.Literal, rule: _Rule) -> str:
 
 
 def _support(literals: tuple[cond.Literal, ...]) -> tuple[list[str], list[str], list[str]]:
-    questions, concepts, findings = [], [], []
+    questions: list[str] = []
+    concepts: list[str] = []
+    findings: list[str] = []
     for atom, _ in literals:
         if isinstance(atom, cond.ConceptRef):
             target, name = concepts, atom.concept
@@ -155,7 +157,7 @@ def _criterion_rules(kb: KnowledgeBase, cid: str, support: Support) -> list[str]
     logic = kb.logic[cid]
     crit = kb.criteria[cid]
     rules: list[str] = []
-    applies = cond.dnf(logic.applies, True) if logic.applies is not None else [()]
+    applies: list[tuple[cond.Literal, ...]] = cond.dnf(logic.applies, True) if logic.applies is not None else [()]
     if logic.applies is not None:
         for k, conj in enumerate(cond.dnf(logic.applies, False), 1):
             rules.append(_defrule("CRITERIA", f"{cid}-not-applicable-{k}", conj,
@@ -169,10 +171,12 @@ def _criterion_rules(kb: KnowledgeBase, cid: str, support: Support) -> list[str]
                                   f"(assert (finding (id {cid}) (status {status}) (rule {name})))", support, extra=extra))
 
     if crit.derived_from is None:
+        assert logic.met is not None  # checked by the loader
         met_true = cond.dnf(logic.met, True)
         met_false = cond.dnf(logic.met, False)
         partial_true = cond.dnf(logic.partial, True) if logic.partial is not None else []
-        partial_false = cond.dnf(logic.partial, False) if logic.partial is not None else [()]
+        partial_false: list[tuple[cond.Literal, ...]] = (cond.dnf(logic.partial, False) if logic.partial is not None
+                                                          else [()])
         if logic.cap is not None:
             cap_false = cond.dnf(logic.cap, False)
             emit("met", "met", _product(applies, met_true), _absent(cap_false))
@@ -217,7 +221,9 @@ def _binding_rules(kb: KnowledgeBase, cid: str, support: Support) -> list[str]:
 
 def _derived_rules(kb: KnowledgeBase, cid: str, support: Support) -> list[str]:
     crit = kb.criteria[cid]
-    inputs = crit.derived_from.criteria
+    derivation = crit.derived_from
+    assert derivation is not None
+    inputs = derivation.criteria
     rules = []
     logic = kb.logic[cid]
     if logic.applies is not None:
@@ -225,7 +231,7 @@ def _derived_rules(kb: KnowledgeBase, cid: str, support: Support) -> list[str]:
             rules.append(_defrule("DERIVED", f"{cid}-not-applicable-{k}", conj,
                                   f"(assert (finding (id {cid}) (status not_applicable) (rule {cid}-not-applicable-{k})))",
                                   support))
-    applies = cond.dnf(logic.applies, True) if logic.applies is not None else [()]
+    applies: list[tuple[cond.Literal, ...]] = cond.dnf(logic.applies, True) if logic.applies is not None else [()]
 
     def status_lit(c: str, statuses: set[str]) -> cond.Literal:
         return (cond.Status(c, frozenset(statuses)), True)
@@ -237,7 +243,7 @@ def _derived_rules(kb: KnowledgeBase, cid: str, support: Support) -> list[str]:
         ("derived-not-applicable", "not_applicable", [all_na], ()),
         ("derived-met", "met", [all_met], some_not_na),
     ]
-    if crit.derived_from.partial == "any":
+    if derivation.partial == "any":
         cases.append(("derived-partial", "partial",
                       [(status_lit(c, {"met", "partial"}),) for c in inputs], _absent([all_met])))
         cases.append(("derived-not-met", "not_met",

@@ -68,6 +68,7 @@ def _decide(kb: KnowledgeBase, crit: Criterion, facts: cond.Facts) -> Decision:
             return Decision("not_applicable", "not-applicable")
         if applies is None:
             return Decision("unknown", "undecided")
+    assert logic.met is not None  # a criterion decided by answers has met_when (checked by the loader)
     met = cond.evaluate(logic.met, facts)
     if met is True:
         if logic.cap is not None and cond.evaluate(logic.cap, facts) is False:
@@ -90,13 +91,15 @@ def _derive(kb: KnowledgeBase, crit: Criterion, result: Evaluation) -> Decision:
             return Decision("not_applicable", "not-applicable")
         if applies is None:
             return Decision("unknown", "undecided")
-    statuses = [result.decisions[c].status for c in crit.derived_from.criteria]
+    derivation = crit.derived_from
+    assert derivation is not None
+    statuses = [result.decisions[c].status for c in derivation.criteria]
     considered = [s for s in statuses if s != "not_applicable"]
     if not considered:
         return Decision("not_applicable", "derived-not-applicable")
     if all(s == "met" for s in considered):
         return Decision("met", "derived-met")
-    if crit.derived_from.partial == "any" and any(s in ("met", "partial") for s in considered):
+    if derivation.partial == "any" and any(s in ("met", "partial") for s in considered):
         return Decision("partial", "derived-partial")
     if "unknown" not in considered:
         return Decision("not_met", "derived-not-met")

@@ -24,8 +24,8 @@ def score3(kb: KnowledgeBase, findings: list[Finding]) -> tuple[float | None, fl
     """(score, coverage, confirmed score). The confirmed score counts unknown criteria as earning
     nothing: the share of the standard shown to be met. Unlike the score, it never falls when an
     answer improves."""
-    weights = kb.pack.scoring.weights
-    points = kb.pack.scoring.points
+    weights: dict[str, float] = {str(k): v for k, v in kb.pack.scoring.weights.items()}
+    points: dict[str, float] = {str(k): v for k, v in kb.pack.scoring.points.items()}
     decided = [f for f in findings if f.status in ("met", "partial", "not_met")]
     applicable = [f for f in findings if f.status != "not_applicable"]
     decided_weight = sum(weights[f.weight] for f in decided)

@@ -151,7 +151,7 @@ def test_explain_names_rule_answers_and_articles():
     result = invoke("explain", ARCADIA, "P01.05")
     assert result.exit_code == 0, result.stderr
     assert "Decided by rule:" in result.output and "Instrument articles:" in result.output
-    result = invoke("explain", ARCADIA, "P01.5")
+    result = invoke("explain", ARCADIA, "P01.005")
     assert result.exit_code == 2 and "did you mean 'P01.05'" in result.stderr
 
 

@@ -38,7 +38,7 @@ def pick_input(folder: Path) -> tuple[str, Path, Callable[[], object]]:
             lexgap.assess(path)
         except LexgapError:
             continue
-        return path.name, path, lambda: lexgap.assess(path)
+        return path.name, path, lambda path=path: lexgap.assess(path)
     from tests.report_fixtures import make_assessment
 
     answers = folder / "fixture-answers.json"

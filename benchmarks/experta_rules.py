@@ -200,8 +200,8 @@ def rule_specs(kb: KnowledgeBase) -> list[Spec]:
         for value, word in ((True, "TRUE"), (False, "FALSE")):
             for k, conj in enumerate(cond.dnf(node, value), 1):
                 name = f"{concept_id}-{'holds' if value else 'fails'}-{k}"
-                specs.append(_rule("CONCEPTS", name, conj, [("concept", {"id": concept_id, "value": word, "rule": name})],
-                                   concept_id))
+                fact = ("concept", {"id": concept_id, "value": word, "rule": name})
+                specs.append(_rule("CONCEPTS", name, conj, [fact], concept_id))
     for eid in kb.element_logic:
         specs.extend(_element_specs(kb, eid))
     criteria = kb.criteria

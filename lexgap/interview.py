@@ -45,11 +45,11 @@ def parse_typed(q: Question, text: str) -> tuple[Any, str | None]:
     if low in ("u", "unknown"):
         return "unknown", None
     if q.type == "yes_no":
-        value = YES_NO_INPUT.get(low)
-        if value == "partial" and not q.partial:
+        word = YES_NO_INPUT.get(low)
+        if word == "partial" and not q.partial:
             return None, "this question asks a plain fact: type y (yes), n (no) or u (unknown)"
-        if value:
-            return value, None
+        if word:
+            return word, None
         return None, ("type y (yes), p (partly), n (no) or u (unknown)" if q.partial
                       else "type y (yes), n (no) or u (unknown)")
     options = [o.value for o in q.options]

@@ -98,6 +98,7 @@ def outcome(kb, values: dict):
     return {c: (d.status, d.binding) for c, d in evaluation.decisions.items()}, evaluation.warnings
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10_000), share=st.sampled_from([0.1, 0.4, 0.7, 0.95]))

@@ -1,6 +1,7 @@
 """The commands on one State's answers: validate, schema, assess, explain and report."""
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -155,6 +156,12 @@ def print_bill_effect(effect) -> None:  # noqa: ANN001 - a whatif.BillEffect, im
             click.echo(f"  {line}")
 
 
+def criterion_spelling(text: str) -> str:
+    """P01.05 however typed: 'p01.05', 'P1.5' and ' P01.05 ' all name P01.05; anything else is left as it is."""
+    match = re.fullmatch(r"\s*[Pp](\d{1,2})\.(\d{1,2})\s*", text)
+    return f"P{int(match[1]):02d}.{int(match[2]):02d}" if match else text
+
+
 @click.command("explain")
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("criterion")
@@ -167,6 +174,7 @@ def explain_cmd(answers: Path, criterion: str, pack: str | None) -> None:
 
     assessment = api.assess(answers, pack)
     ids = [f.criterion for f in assessment.findings]
+    criterion = criterion_spelling(criterion)
     if criterion not in ids:
         raise click.BadParameter(f"no criterion '{criterion}'. {near(criterion, ids)}".strip(),
                                  param_hint="CRITERION")

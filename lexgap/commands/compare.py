@@ -65,7 +65,7 @@ def compare_cmd(inputs: tuple[Path, ...], out: Path | None, fmt: str | None, csv
     if xlsx_out is not None:
         write_atomic(xlsx_out, cmp.to_xlsx(comparison), "workbook")
         written.append(str(xlsx_out))
-    if out is not None:
+    if out is not None and fmt is not None:
         write_atomic(out, cmp.render(comparison, fmt, csv_text), "report")
         written.append(str(out))
     n = len(comparison.states)

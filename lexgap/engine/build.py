@@ -227,8 +227,8 @@ class _Builder:
                 sentence = statement
         basis = _basis(self.kb, crit.id)
         scored = crit.derived_from is None
-        points = (self.kb.pack.scoring.points.get(status) if scored and status in ("met", "partial", "not_met")
-                  else None)
+        scale: dict[str, float] = {str(k): v for k, v in self.kb.pack.scoring.points.items()}
+        points = scale.get(status) if scored and status in ("met", "partial", "not_met") else None
         return Finding(
             criterion=crit.id, paragraph=paragraph, title=crit.title, kind=crit.kind, weight=crit.weight,
             status=status, binding=binding, binding_instruments=parties, statement=statement,
@@ -279,8 +279,9 @@ class _Builder:
         for wid in self.raw.warnings:
             rule = rules[wid]
             node = self.kb.warning_logic[wid]
-            out.append(AssessmentWarning(id=wid, kind=rule.kind, title=rule.title, message=rule.message, advice=rule.advice,
-                               criteria=sorted(cond.criteria(node)), questions=sorted(cond.questions(node))))
+            out.append(AssessmentWarning(id=wid, kind=rule.kind, title=rule.title, message=rule.message,
+                                         advice=rule.advice, criteria=sorted(cond.criteria(node)),
+                                         questions=sorted(cond.questions(node))))
         return sorted(out, key=lambda w: (w.kind != "contradiction", w.kind != "risk", w.id))
 
     def information_gaps(self, findings: list[Finding]) -> list[InformationGap]:

@@ -113,7 +113,9 @@ def _pattern(lit: cond.Literal, rule: _Rule) -> str:
 
 
 def _support(literals: tuple[cond.Literal, ...]) -> tuple[list[str], list[str], list[str]]:
-    questions, concepts, findings = [], [], []
+    questions: list[str] = []
+    concepts: list[str] = []
+    findings: list[str] = []
     for atom, _ in literals:
         if isinstance(atom, cond.ConceptRef):
             target, name = concepts, atom.concept
@@ -302,7 +304,7 @@ def _derived_rules(kb: KnowledgeBase, cid: str, support: Support) -> list[str]:
             rules.append(_defrule("DERIVED", f"{cid}-not-applicable-{k}", conj,
                                   f"(assert (finding (id {cid}) (status not_applicable) (rule {cid}-not-applicable-{k})))",
                                   support))
-    applies = cond.dnf(logic.applies, True) if logic.applies is not None else [()]
+    applies: list[tuple[cond.Literal, ...]] = cond.dnf(logic.applies, True) if logic.applies is not None else [()]
 
     def status_lit(c: str, statuses: set[str]) -> cond.Literal:
         return (cond.Status(c, frozenset(statuses)), True)

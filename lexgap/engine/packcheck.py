@@ -7,7 +7,7 @@ graphlib; each is reported once, from its smallest id, as 'a → b → a' (a res
 from __future__ import annotations
 
 import graphlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -90,7 +90,8 @@ class Check:
         self.read_questions.update(cond.questions(node))
         return node
 
-    def check_atom(self, doc: Document, path: Path_, atom: Any, allow_status: bool, allow_concepts: bool) -> bool:
+    def check_atom(self, doc: Document, path: Path_, atom: cond.Atom, allow_status: bool, allow_concepts: bool
+                   ) -> bool:
         questions = self.kb.questions
         if isinstance(atom, cond.ConceptRef):
             if atom.concept in questions:
@@ -115,7 +116,8 @@ class Check:
             return True
         return self.check_comparison(doc, path, atom)
 
-    def check_comparison(self, doc: Document, path: Path_, atom: cond.Atom) -> bool:
+    def check_comparison(self, doc: Document, path: Path_, atom: cond.Compare | cond.InSet | cond.Has | cond.Answered
+                         ) -> bool:
         """A test on a question's answer: the question exists and the value is one it can take."""
         q = self.kb.questions.get(atom.question)
         if q is None:
@@ -179,7 +181,7 @@ class Check:
                      near(article, [a.ref for a in inst.articles]) or f"add it under {instrument} in pack.yaml")
 
 
-def cycles(graph: dict[str, Iterable[str]]) -> tuple[list[str], list[list[str]]]:
+def cycles(graph: Mapping[str, Iterable[str]]) -> tuple[list[str], list[list[str]]]:
     """A dependency order of `graph` (node → the nodes it rests on) and every cycle found, each as
     [a, b, ..., a] starting from its smallest node.
 

@@ -29,8 +29,8 @@ def score3(kb: KnowledgeBase, findings: list[Finding]) -> tuple[float | None, fl
     met: an unknown criterion earns what its elements already guarantee (partial points once an element
     is met or partly met, since it can then be no worse than partially met), otherwise nothing. Unlike
     the score, it never falls when an answer improves."""
-    weights = kb.pack.scoring.weights
-    points = kb.pack.scoring.points
+    weights: dict[str, float] = {str(k): v for k, v in kb.pack.scoring.weights.items()}
+    points: dict[str, float] = {str(k): v for k, v in kb.pack.scoring.points.items()}
     findings = [f for f in findings if f.scored]
     decided = [f for f in findings if f.status in ("met", "partial", "not_met")]
     applicable = [f for f in findings if f.status != "not_applicable"]

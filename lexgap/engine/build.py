@@ -162,7 +162,8 @@ class _Builder:
             eid = element_id(cid, el.id)
             status = self.raw.elements.get(eid, ("unknown",))[0]
             logic = self.kb.element_logic[eid]
-            if status == "not_met" or (status == "partial" and cond.evaluate(logic.met, self.facts) is False):
+            met_known = cond.evaluate(logic.met, self.facts) if logic.met is not None else None
+            if status == "not_met" or (status == "partial" and met_known is False):
                 return []
             if status == "partial" and logic.met is not None:
                 for atom in cond.deciding_atoms(logic.met, self.facts):
@@ -393,7 +394,8 @@ def obligation_phrase(kb: KnowledgeBase, basis: list[Article], binding: str, und
     State>; good practice: <soft law and frameworks>; related treaty provisions: <the rest>)'."""
     phrases = kb.pack.phrases
     if binding == "binding":
-        return phrases.required_by.format(articles="; ".join(a.label for a in basis if a.binds and a.instrument in under))
+        labels = [a.label for a in basis if a.binds and a.instrument in under]
+        return phrases.required_by.format(articles="; ".join(labels))
     if binding == "unknown":
         return phrases.binding_unknown.format(articles="; ".join(a.label for a in basis if a.binds))
     treaty = {i.id for i in kb.pack.instruments if i.party_when}

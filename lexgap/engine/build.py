@@ -238,7 +238,8 @@ class _Builder:
                                     concepts=[self.concept_result(c) for c in concepts], inputs=inputs,
                                     settle=[self.qref(q) for q in settle]),
             basis=basis, elements=elements, limitations=limitations, scored=scored, points=points,
-            icmec=list(crit.tags.icmec), mnr=list(crit.tags.mnr))
+            icmec=sorted({ref for el in crit.elements for ref in el.icmec} | set(crit.tags.icmec)),
+            mnr=list(crit.tags.mnr))
 
     def statement(self, crit: Criterion, status: str, elements: list[ElementResult]) -> str:
         """What the law does, element by element: only sentences true of the answers."""
@@ -299,10 +300,11 @@ class _Builder:
         mnr_inst = self.kb.instruments.get("MNR")
         items = []
         for ref in ("C1", "C2", "C3", "C4", "C5"):
-            tagged = [f for f in findings if ref in f.icmec]
+            # ICMEC's criteria as ICMEC words them: read from the elements that answer each, not whole criteria
+            tagged = [(f, e) for f in findings for e in f.elements if ref in self.kb.elements[e.id].icmec]
             title = next((a.topic for a in icmec_inst.articles if a.ref == ref), ref) if icmec_inst else ref
-            items.append(IcmecCriterion(id=ref, title=title, status=combine([f.status for f in tagged]),
-                                        criteria=[f.criterion for f in tagged]))
+            items.append(IcmecCriterion(id=ref, title=title, status=combine([e.status for _, e in tagged]),
+                                        criteria=list(dict.fromkeys(f.criterion for f, _ in tagged))))
         core = [i.status for i in items[:4]]
         if all(s == "met" for s in core):
             sufficient: bool | None = True

@@ -321,10 +321,11 @@ class _Builder:
         capabilities = []
         for art in (mnr_inst.articles if mnr_inst else []):
             number = int(art.ref)
-            tagged = [f for f in findings if number in f.mnr]
+            with_capability = [f for f in findings if number in f.mnr]
             capabilities.append(MnrCapability(number=number, name=art.topic[:1].upper() + art.topic[1:],
-                                              group=art.group or "", status=combine([f.status for f in tagged]),
-                                              criteria=[f.criterion for f in tagged]))
+                                              group=art.group or "",
+                                              status=combine([f.status for f in with_capability]),
+                                              criteria=[f.criterion for f in with_capability]))
         return Crosswalk(icmec=IcmecVerdict(criteria=items, sufficient=sufficient, verdict=verdict),
                          mnr=capabilities)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Problem
+from ..errors import MAX_PROBLEMS, InputError, Problem
 from .knowledge import KnowledgeBase
 from .models import YES_NO_VALUES, Answer, AnswersFile, Question
 from .validation import near, validate
@@ -58,15 +58,15 @@ def _check(doc: Document, kb: KnowledgeBase) -> Answers:
         data["answers"] = {q: a if isinstance(a, dict) else {"value": a} for q, a in raw_answers.items()}
     model, problems = validate(doc, AnswersFile, data)
     if model is not None:
-        problems += _check_against_pack(doc, model, kb)
+        problems += _check_against_pack(doc, model, kb, len(problems))
     else:  # report every problem at once: the answers are checked even when the rest of the file is not valid
-        problems += _check_answers(doc, _answers_section(data.get("answers")), kb)
+        problems += _check_answers(doc, _answers_section(data.get("answers")), kb, len(problems))
     if problems or model is None:
         raise InputError(problems)
     return Answers(doc.file, model)
 
 
-def _check_against_pack(doc: Document, model: AnswersFile, kb: KnowledgeBase) -> list[Problem]:
+def _check_against_pack(doc: Document, model: AnswersFile, kb: KnowledgeBase, before: int = 0) -> list[Problem]:
     problems: list[Problem] = []
     info = model.assessment
     if info.pack != kb.pack.id:
@@ -77,7 +77,7 @@ def _check_against_pack(doc: Document, model: AnswersFile, kb: KnowledgeBase) ->
                                     f"{info.pack_version} of the pack; the rule pack in use is {kb.pack.version}",
                                     "re-check the answers against the current questionnaire, then update "
                                     "pack_version"))
-    return problems + _check_answers(doc, model.answers, kb)
+    return problems + _check_answers(doc, model.answers, kb, before + len(problems))
 
 
 def _answers_section(raw: Any) -> dict[str, Answer]:
@@ -95,16 +95,17 @@ def _answers_section(raw: Any) -> dict[str, Answer]:
     return out
 
 
-def _check_answers(doc: Document, answers: dict[str, Answer], kb: KnowledgeBase) -> list[Problem]:
-    """Unknown question ids and values a question cannot take."""
+def _check_answers(doc: Document, answers: dict[str, Answer], kb: KnowledgeBase, before: int = 0) -> list[Problem]:
+    """Unknown question ids and values a question cannot take (`before`: problems found already)."""
     problems: list[Problem] = []
     questions = kb.questions
     for qid, answer in answers.items():
         path = ("answers", qid)
         question = questions.get(qid)
         if question is None:
-            problems.append(doc.problem(path, f"unknown question id '{qid}'",
-                                        near(qid, questions) or "see 'lexgap questionnaire list' for the ids"))
+            listed = before + len(problems) < MAX_PROBLEMS  # hints only for problems that will be listed
+            problems.append(doc.problem(path, f"unknown question id '{qid}'", (listed and near(qid, questions))
+                                        or "see 'lexgap questionnaire list' for the ids"))
             continue
         message = check_value(question, answer.value)
         if message:

@@ -11,7 +11,7 @@ from .engine.build import build_assessment, visible_values
 from .engine.clips_runtime import Runner
 from .engine.knowledge import KnowledgeBase, load_knowledge
 from .engine.models import Answer
-from .errors import InputError, Problem
+from .errors import InputError, LexgapError, Problem
 
 
 def _inputs(answers: Answers | str | Path, pack: str | Path | None) -> tuple[KnowledgeBase, Answers]:
@@ -97,41 +97,74 @@ class Session:
 
 # --- saved assessments ------------------------------------------------------------------------------------
 
-def load_assessment_json(path: str | Path) -> Assessment:
-    """An Assessment saved with `lexgap assess --format json` (or `report -o X.json`)."""
-    from pydantic import ValidationError
+MAX_JSON_BYTES = 32 * 1024 * 1024
+_NOT_ASSESSMENT_HINT = "give an answers file (.yaml) or the JSON written by 'lexgap assess --format json'"
+
+
+def _read_json(path: str | Path) -> tuple[str, object]:
+    """A .json input's text (bounded in size, checked before reading) and its data; InputError if it is
+    too deeply nested to read, None as data if it is not JSON (the answers loader then says where)."""
+    import json
 
     from .engine.yamlio import read_text
 
-    text = read_text(path, max_bytes=32 * 1024 * 1024)
+    text = read_text(path, MAX_JSON_BYTES, "JSON")
+    try:
+        return text, json.loads(text)
+    except RecursionError:
+        raise _too_deep(path) from None
+    except ValueError:
+        return text, None
+
+
+def _too_deep(path: str | Path) -> InputError:
+    return InputError(Problem(str(path), "lists and objects in this JSON file are nested too deeply to be read",
+                              _NOT_ASSESSMENT_HINT))
+
+
+def _assessment_from(text: str, path: str | Path) -> Assessment:
+    from pydantic import ValidationError
+
     try:
         return Assessment.model_validate_json(text)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        first = exc.errors(include_url=False)[0]
+        if first["type"] == "json_invalid" and "recursion limit" in first["msg"]:
+            raise _too_deep(path) from None
+        if first["type"] == "json_invalid":
+            raise InputError(Problem(str(path), f"this JSON file cannot be read ({first['msg']})",
+                                     _NOT_ASSESSMENT_HINT)) from None
         where = ".".join(str(p) for p in first["loc"]) or "the top level"
         raise InputError(Problem(str(path), f"this is not a lexgap assessment ({where}: {first['msg']})",
-                                 "give an answers file (.yaml) or the JSON written by 'lexgap assess --format "
-                                 "json'")) from None
+                                 _NOT_ASSESSMENT_HINT)) from None
+
+
+def _looks_like_assessment(data: object) -> bool:
+    return isinstance(data, dict) and "findings" in data and "pack" in data
+
+
+def load_assessment_json(path: str | Path) -> Assessment:
+    """An Assessment saved with `lexgap assess --format json` (or `report -o X.json`)."""
+    text, _ = _read_json(path)
+    return _assessment_from(text, path)
 
 
 def is_assessment_json(path: str | Path) -> bool:
     """A .json file holding an Assessment (rather than an answers file written as JSON)."""
-    import json
-
     if Path(path).suffix.lower() != ".json":
         return False
     try:
-        with open(path, encoding="utf-8-sig") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
-        return False  # the answers loader reports it, with the line and column
-    return isinstance(data, dict) and "findings" in data and "pack" in data
+        return _looks_like_assessment(_read_json(path)[1])
+    except LexgapError:
+        return False  # the answers loader reports it
 
 
 def load_input(path: str | Path, pack: str | Path | None = None
                ) -> tuple[Assessment, Literal["answers", "assessment"]]:
     """An Assessment from an answers file (assessed now with `pack`) or from a saved assessment (.json).
-    Returns the assessment and its source ('answers' or 'assessment')."""
-    if is_assessment_json(path):
-        return load_assessment_json(path), "assessment"
+    Returns the assessment and its source ('answers' or 'assessment'). The file is read once."""
+    if Path(path).suffix.lower() == ".json":
+        text, data = _read_json(path)
+        if _looks_like_assessment(data):
+            return _assessment_from(text, path), "assessment"
     return assess(path, pack), "answers"

@@ -33,9 +33,10 @@ def _kind(mode: int) -> str | None:
     return "special file"
 
 
-def read_limited(path: str | Path, max_bytes: int, what: str = "file") -> bytes:
+def read_limited(path: str | Path, max_bytes: int, what: str = "file", hint: str = "") -> bytes:
     """The bytes of the regular file `path`, refusing (before reading) folders, pipes, devices and files
-    over `max_bytes`. `what` names the expected kind of file in messages ("answers file", "workbook")."""
+    over `max_bytes`. `what` names the expected kind of file in messages ("YAML file", "workbook");
+    `hint` is what to do about a file over the limit."""
     name = str(path)
     try:
         info = os.stat(path)
@@ -52,8 +53,8 @@ def read_limited(path: str | Path, max_bytes: int, what: str = "file") -> bytes:
         raise InputError(Problem(name, "this is a folder, not a file", f"give the path of the {what} inside it"))
     if kind:
         raise InputError(Problem(name, f"this is a {kind}, not a regular file; lexgap reads only files "
-                                 "stored on disk", f"save the {what} to a file and give its path"))
-    _refuse_size(name, info.st_size, max_bytes, what)
+                                 "stored on disk", "copy the content into an ordinary file and give that file's path"))
+    _refuse_size(name, info.st_size, max_bytes, what, hint)
     try:
         with open(path, "rb") as handle:
             data = handle.read(max_bytes + 1)  # the file may have grown since stat
@@ -63,16 +64,16 @@ def read_limited(path: str | Path, max_bytes: int, what: str = "file") -> bytes:
     except OSError as exc:
         raise MissingFileError(Problem(name, f"the file cannot be read ({exc.strerror or exc})",
                                        "check the path")) from None
-    _refuse_size(name, len(data), max_bytes, what)
+    if len(data) > max_bytes:  # it grew after stat, or stat did not know (/proc)
+        _refuse_size(name, max_bytes + 1, max_bytes, what, hint, exact=False)
     return data
 
 
-def _refuse_size(name: str, size: int, max_bytes: int, what: str) -> None:
+def _refuse_size(name: str, size: int, max_bytes: int, what: str, hint: str, exact: bool = True) -> None:
     if size > max_bytes:
-        shown = f"{size:,} bytes" if size <= max_bytes + 1 else f"over {max_bytes:,} bytes"
-        raise InputError(Problem(name, f"the file is too large ({shown}; the size limit for a {what} is "
-                                 f"{max_bytes:,} bytes)", f"check that this is a {what}; split it if it "
-                                 "really is one"))
+        shown = f"{size:,} bytes" if exact else f"over {max_bytes:,} bytes"
+        raise InputError(Problem(name, f"the file is too large ({shown}; lexgap reads a {what} of up to "
+                                 f"{max_bytes:,} bytes)", hint or f"check that this is a {what}"))
 
 
 def decode_text(raw: bytes, name: str, what: str = "YAML") -> str:

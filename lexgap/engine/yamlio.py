@@ -318,8 +318,12 @@ def parse_text(text: str, file: str) -> Document:
 def read_text(path: str | Path, max_bytes: int = MAX_BYTES, what: str = "YAML") -> str:
     """Read a text file for parsing, with plain messages for missing, oversized, special, binary and
     non-UTF-8 files (checked before anything is read)."""
-    return decode_text(read_limited(path, max_bytes, "YAML file" if what == "YAML" else f"{what} file"),
-                       str(path), what)
+    hint = _SIZE_HINTS.get(what, "")
+    return decode_text(read_limited(path, max_bytes, f"{what} file", hint), str(path), what)
+
+
+_SIZE_HINTS = {"YAML": "check that this is an answers or rule file; split it if it really is one",
+               "JSON": "check that this is an assessment saved by 'lexgap assess --format json'"}
 
 
 def load(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:

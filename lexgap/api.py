@@ -5,12 +5,15 @@ import threading
 from pathlib import Path
 from typing import Literal
 
+from pydantic import ValidationError
+
 from .engine.answers import Answers, check_value, load_answers
 from .engine.assessment import Assessment
 from .engine.build import build_assessment, visible_values
 from .engine.clips_runtime import Runner
 from .engine.knowledge import KnowledgeBase, load_knowledge
 from .engine.models import Answer
+from .engine.validation import describe
 from .errors import InputError, LexgapError, Problem
 
 
@@ -63,7 +66,8 @@ class Session:
 
     def set_answer(self, question: str, value: object, *, citation: str | None = None,
                    note: str | None = None, source: str | None = None) -> None:
-        """Give or change one answer; raise InputError (with a plain message) if it is not valid."""
+        """Give or change one answer; raise InputError (with a plain message) if it is not valid, and then
+        leave the session as it was. A citation, note or source of None keeps the current one."""
         q = self.kb.questions.get(question)
         if q is None:
             raise InputError(Problem(self.answers.file, f"unknown question id '{question}'",
@@ -76,9 +80,16 @@ class Session:
         kept.update({"value": value})
         for key, given in (("citation", citation), ("note", note), ("source", source)):
             if given is not None:
+                if not isinstance(given, str):
+                    raise InputError(Problem(self.answers.file, f"{question} (question {q.number}): the {key} must be text, not "
+                                             f"{type(given).__name__}", f"give the {key} as text, or None"))
                 kept[key] = given
         updated = dict(self.answers.data.answers)
-        updated[question] = Answer.model_validate(kept)
+        try:
+            updated[question] = Answer.model_validate(kept)
+        except ValidationError as exc:
+            raise InputError([Problem(self.answers.file, f"{question} (question {q.number}): {message}", hint)
+                              for message, hint in describe(exc, Answer)]) from None
         self.answers = Answers(self.answers.file, self.answers.data.model_copy(update={"answers": updated}))
         self._sync()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,8 +115,34 @@ def _check_answers(doc: Document, answers: dict[str, Answer], kb: KnowledgeBase,
     return problems
 
 
+_MAX_INT_BITS = 333  # about 100 decimal digits, the most an answers file may hold (yamlio.MAX_DIGITS)
+
+
+def check_type(value: Any) -> tuple[str, str] | None:
+    """Why `value` cannot be an answer of any kind (not text, a number, a list of texts or None)."""
+    if value is None or isinstance(value, str):
+        return None
+    if isinstance(value, bool):
+        return "true and false are not answers", "answer yes or no (as text)"
+    if isinstance(value, int):
+        if value.bit_length() > _MAX_INT_BITS:
+            return "this number is too large to be an answer", "check the figure"
+        return None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else (f"{value} is not a number lexgap can use", "give a figure")
+    if isinstance(value, list):
+        if all(isinstance(v, str) for v in value):
+            return None
+        return "a list of answers may hold only the options' values (text)", "choose from the question's options"
+    return (f"a value of type {type(value).__name__} cannot be an answer",
+            "give text (an option's value, yes, no, partial, unknown or a date), a number or a list of options")
+
+
 def check_value(question: Question, value: Any) -> tuple[str, str] | None:
     """Why `value` is not a valid answer to `question` (message, what to do), or None if it is."""
+    wrong_type = check_type(value)
+    if wrong_type:
+        return wrong_type
     if value is None or value == "unknown":
         return None
     kind = question.type

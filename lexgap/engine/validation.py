@@ -66,6 +66,8 @@ def _describe(error: Mapping[str, Any], model: type[BaseModel], hints: bool = Tr
         return f"'{name}' should be a number ({error['input']!r})", "write the number without quotes"
     if kind == "too_short":
         return f"'{name}' is empty", "give at least one entry"
+    if kind == "string_too_short":
+        return f"'{name}' is blank", f"write the {name}, or leave '{name}' out"
     msg = error["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
@@ -95,6 +97,12 @@ def validate(doc: Document, model: type[M], data: Any = None, base: tuple[Any, .
             message, hint = _describe(error, model, hints=n < MAX_PROBLEMS)  # only the first are listed
             problems.append(doc.problem(base + _strip_union(loc), message, hint))
         return None, _dedupe(problems)
+
+
+def describe(exc: ValidationError, model: type[BaseModel]) -> list[tuple[str, str]]:
+    """Each error of `exc` as (message, what to do), for input that has no file position (API calls)."""
+    found = [_describe(e, model, hints=n < MAX_PROBLEMS) for n, e in enumerate(exc.errors(include_url=False))]
+    return list(dict.fromkeys(found))
 
 
 def _strip_union(loc: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -8,6 +8,7 @@ import click
 
 from ..errors import MissingFileError, Problem
 from ..files import write_atomic
+from ..terminal import echo
 from .base import EXIT_INTERRUPTED, Refused, check_outputs, same_file
 from .options import FORCE, PACK
 
@@ -69,31 +70,31 @@ def interview_cmd(out: Path | None, resume: Path | None, force: bool, pack: str 
             data = ask_header(kb)
             save(data)
             answers = Answers(str(target), data)
-            click.echo(f"Saved the State and assessment details in {target}.")
+            echo(f"Saved the State and assessment details in {target}.")
         else:
             if resume is not None and not same_file(target, resume):
                 save(answers.data)
-            click.echo(f"Continuing {answers.data.state.name}: {len(answers.data.answers)} answers so far, in "
-                       f"{target}.")
+            echo(f"Continuing {answers.data.state.name}: {len(answers.data.answers)} answers so far, in "
+                 f"{target}.")
         interview = start(kb, Answers(str(target), answers.data), target, save, pack)
         finished = interview.run()
     except (click.Abort, KeyboardInterrupt, EOFError):
-        click.echo("", err=True)
+        echo("", err=True)
         if target.exists():
-            click.echo(f"Interview paused. Every answer given is saved in {target}. Continue with: "
-                       f"lexgap interview --resume {target}", err=True)
+            echo(f"Interview paused. Every answer given is saved in {target}. Continue with: "
+                 f"lexgap interview --resume {target}", err=True)
         else:
-            click.echo("Interview stopped before anything was saved; start again with: lexgap interview"
-                       + (f" -o {target}" if out else ""), err=True)
+            echo("Interview stopped before anything was saved; start again with: lexgap interview"
+                 + (f" -o {target}" if out else ""), err=True)
         sys.exit(EXIT_INTERRUPTED)
     data = interview.answers
     if finished:
         a = interview.session.assessment
-        click.echo("")
-        click.echo(f"Done: every question that can change a finding has been answered ({len(data.answers)} answers, "
-                   f"{len(interview.skipped)} skipped). Saved in {target}.")
-        click.echo(f"Legal score {_pct(a.summary.legal_score)} at {_pct(a.summary.legal_coverage)} coverage. "
-                   f"Next: lexgap report {target} -o report.pdf")
+        echo("")
+        echo(f"Done: every question that can change a finding has been answered ({len(data.answers)} answers, "
+             f"{len(interview.skipped)} skipped). Saved in {target}.")
+        echo(f"Legal score {_pct(a.summary.legal_score)} at {_pct(a.summary.legal_coverage)} coverage. "
+             f"Next: lexgap report {target} -o report.pdf")
     else:
-        click.echo(f"Stopped. {len(data.answers)} answers are saved in {target}. Continue with: "
-                   f"lexgap interview --resume {target}")
+        echo(f"Stopped. {len(data.answers)} answers are saved in {target}. Continue with: "
+             f"lexgap interview --resume {target}")

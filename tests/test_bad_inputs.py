@@ -20,6 +20,8 @@ from click.testing import CliRunner
 
 from lexgap.cli import cli
 
+from . import bad_workbooks
+
 HERE = Path(__file__).resolve().parent / "bad_inputs"
 EXAMPLE = str(HERE.parent.parent / "lexgap" / "questionnaires" / "examples" / "arcadia.yaml")
 
@@ -37,6 +39,12 @@ MADE: dict[str, tuple[Callable[[Path], None] | None, list[str]]] = {
     "dev-zero": (None, ["validate", "/dev/zero"]),
     "oversized.yaml": (_sparse(3 * 1024 * 1024), ["validate", "oversized.yaml"]),
     "oversized.json": (_sparse(40 * 1024 * 1024), ["diff", "oversized.json", EXAMPLE]),
+    "formula.xlsx": (bad_workbooks.formula_in_answer, ["questionnaire", "import", "formula.xlsx", "-o", "out.yaml"]),
+    "entity-expansion.xlsx": (bad_workbooks.entity_expansion,
+                              ["questionnaire", "import", "entity-expansion.xlsx", "-o", "out.yaml"]),
+    "external-entity.xlsx": (bad_workbooks.external_entity,
+                             ["questionnaire", "import", "external-entity.xlsx", "-o", "out.yaml"]),
+    "zip-bomb.xlsx": (bad_workbooks.zip_bomb, ["questionnaire", "import", "zip-bomb.xlsx", "-o", "out.yaml"]),
 }
 # files kept here that another command reads
 OTHER_COMMANDS = {"deeply-nested.json": ["diff", "deeply-nested.json", EXAMPLE]}

@@ -81,8 +81,9 @@ class Session:
         for key, given in (("citation", citation), ("note", note), ("source", source)):
             if given is not None:
                 if not isinstance(given, str):
-                    raise InputError(Problem(self.answers.file, f"{question} (question {q.number}): the {key} must be text, not "
-                                             f"{type(given).__name__}", f"give the {key} as text, or None"))
+                    raise InputError(Problem(self.answers.file, f"{question} (question {q.number}): the {key} "
+                                             f"must be text, not {type(given).__name__}",
+                                             f"give the {key} as text, or None"))
                 kept[key] = given
         updated = dict(self.answers.data.answers)
         try:

@@ -83,9 +83,9 @@ def decode_text(raw: bytes, name: str, what: str = "YAML") -> str:
             raise InputError(Problem(name, f"this file is {encoding} text (it starts with a {encoding} "
                                      f"byte-order mark), but lexgap reads {what} files in UTF-8 only",
                                      _SAVE_AS_UTF8))
-    encoding = _utf16_without_bom(raw)
-    if encoding:
-        raise InputError(Problem(name, f"this file looks like {encoding} text (every other byte is zero), "
+    guessed = _utf16_without_bom(raw)
+    if guessed:
+        raise InputError(Problem(name, f"this file looks like {guessed} text (every other byte is zero), "
                                  f"but lexgap reads {what} files in UTF-8 only", _SAVE_AS_UTF8))
     if b"\x00" in raw:
         raise InputError(Problem(name, f"this is a binary file, not a {what} text file",

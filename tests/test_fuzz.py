@@ -117,7 +117,8 @@ def text_mutation(draw) -> bytes:
             if action == "retype":
                 lines[i] = f"{key}: {draw(st.sampled_from(SCALARS))}"
             else:
-                lines[i] = f"{key[: len(key) - len(key.lstrip())]}{draw(st.text(SAFE_TEXT, min_size=1, max_size=12))}: {value}"
+                indent = key[: len(key) - len(key.lstrip())]
+                lines[i] = f"{indent}{draw(st.text(SAFE_TEXT, min_size=1, max_size=12))}: {value}"
         if not lines:
             lines = [""]
     text = "\n".join(lines)
@@ -216,10 +217,12 @@ def _fuzz(strategy, check, n: int, what: str, capsys) -> Figures:
     return figures
 
 
+@pytest.mark.slow
 def test_mutated_examples_through_the_api(tmp_path, capsys):
     _fuzz(MUTATED, lambda raw: _through_api(tmp_path / "mutated.yaml", raw), 200, "API", capsys)
 
 
+@pytest.mark.slow
 def test_mutated_examples_through_the_cli(tmp_path, capsys):
     _fuzz(MUTATED, lambda raw: _through_cli(tmp_path / "mutated.yaml", raw), 60, "CLI", capsys)
 
@@ -228,7 +231,8 @@ def test_mutated_examples_through_the_cli(tmp_path, capsys):
 
 ANY_VALUE = st.one_of(NEW_VALUES, st.binary(max_size=8), st.lists(NEW_VALUES, max_size=3),
                       st.builds(object), st.integers(min_value=10 ** 120, max_value=10 ** 5000))
-TEXTS = st.one_of(st.none(), st.text(SAFE_TEXT, max_size=30), st.sampled_from(TRICKY + ["", "   "]), st.binary(max_size=4))
+TEXTS = st.one_of(st.none(), st.text(SAFE_TEXT, max_size=30), st.sampled_from(TRICKY + ["", "   "]),
+                  st.binary(max_size=4))
 
 
 @pytest.fixture(scope="module")
@@ -248,6 +252,7 @@ def _set_answer(session, qids, choice) -> str:
         return "refused"
 
 
+@pytest.mark.slow
 def test_random_values_through_set_answer(session, capsys):
     qids = sorted(session.kb.questions)
     _fuzz(st.tuples(st.integers(0, 10 ** 6), ANY_VALUE, TEXTS, TEXTS),

@@ -241,7 +241,7 @@ def _rows(ws, r: _Reader, sheet: str, columns: int) -> list[tuple[Any, ...]]:
             r.add(sheet, None, f"the sheet has more than {MAX_ROWS:,} rows, more than lexgap reads",
                   "delete the rows below the questionnaire, or " + _REEXPORT)
             break
-        values = []
+        values: list[Any] = []
         for cell in row:
             problem = formula_problem(sheet, cell)
             if problem:

@@ -31,7 +31,7 @@ def test_a_long_unbroken_citation_stays_inside_the_page_and_its_column(citation)
     import weasyprint
 
     from lexgap.report import render_html
-    from lexgap.report.fetcher import ASSETS, AssetsOnlyFetcher
+    from lexgap.render.fetcher import ASSETS, AssetsOnlyFetcher
 
     html = render_html(_with_citation(citation))
     document = weasyprint.HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=AssetsOnlyFetcher()).render()

@@ -63,8 +63,8 @@ def main() -> None:
 
     import weasyprint
 
-    from lexgap.report.fetcher import ASSETS
-    from lexgap.report.pdf import PDF_VARIANT
+    from lexgap.render.fetcher import ASSETS
+    from lexgap.render.pdf import PDF_VARIANT
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

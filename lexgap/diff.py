@@ -322,13 +322,13 @@ def _view(p: Progress) -> dict[str, object]:
 
 
 def render_markdown(p: Progress) -> str:
-    from .report.templating import markdown_environment
+    from .render.templating import markdown_environment
 
     return markdown_environment().get_template("regional/progress.md.j2").render(**_view(p))
 
 
 def render_html(p: Progress) -> str:
-    from .report.templating import html_environment
+    from .render.templating import html_environment
 
     return html_environment().get_template("regional/progress.html.j2").render(**_view(p))
 
@@ -348,7 +348,7 @@ def render(p: Progress, fmt: str) -> bytes:
     if fmt == "json":
         return p.to_json().encode("utf-8")
     if fmt == "pdf":
-        from .report.pdf import html_to_pdf
+        from .render.pdf import html_to_pdf
 
         return html_to_pdf(render_html(p))
     raise InputError(Problem(fmt, "unknown format", "use text, md, html, pdf or json"))

@@ -77,6 +77,7 @@ def test_rules_compile_emits_clips_modules():
         assert f"(defmodule {module}" in result.output
 
 
+@pytest.mark.slow
 def test_rules_test_runs_the_golden_cases():
     result = invoke("rules", "test")
     assert result.exit_code == 0, result.stderr

@@ -247,6 +247,7 @@ def test_invalid_answers_are_explained_and_asked_again(kb, tmp_path):
     assert q.number in result.stdout
 
 
+@pytest.mark.slow
 def test_a_whole_interview_answered_unknown_ends(kb, tmp_path):
     result = run("-o", "veridia.yaml", input_lines=HEADER_INPUT + ["u"] * (len(kb.questions) + 5), cwd=tmp_path)
     assert result.exit_code == 0, result.output[-2000:]

@@ -10,8 +10,8 @@ import pytest
 from pypdf import PdfReader
 
 from lexgap import report
-from lexgap.report.fetcher import ASSETS, AssetsOnlyFetcher, BlockedURL
-from lexgap.report.pdf import html_to_pdf
+from lexgap.render.fetcher import ASSETS, AssetsOnlyFetcher, BlockedURL
+from lexgap.render.pdf import html_to_pdf
 
 from .report_fixtures import make_assessment, with_answer_texts
 

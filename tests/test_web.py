@@ -992,6 +992,7 @@ def test_a_refused_save_leaves_the_session_exactly_as_the_file(client, app, data
     assert answers_on_disk(app, stem)["treaty.crc"].note == "kept"
 
 
+@pytest.mark.slow
 def test_any_text_through_the_save_route_is_saved_or_refused_plainly(app):
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st

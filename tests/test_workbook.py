@@ -70,6 +70,7 @@ def test_answers_to_workbook_to_answers_is_identical(kb, tmp_path, data):
     assert roundtrip(kb, original, tmp_path) == original
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                                                  HealthCheck.function_scoped_fixture])
 @given(data=st.data())

@@ -98,9 +98,12 @@ class Check:
                 self.add(doc, path, f"'{atom.concept}' is a question, used here without a comparison",
                          f"write {atom.concept} == \"yes\" (or the value you mean)")
                 return False
-            if not allow_concepts or atom.concept not in self.kb.concepts:
-                what = "concepts cannot be used here" if not allow_concepts else "no such concept"
-                self.add(doc, path, f"'{atom.concept}' in the condition: {what}",
+            if not allow_concepts:
+                self.add(doc, path, f"'{atom.concept}' in the condition: concepts cannot be used here",
+                         "a show_if condition reads only the answers to other questions")
+                return False
+            if atom.concept not in self.kb.concepts:
+                self.add(doc, path, f"'{atom.concept}' in the condition: no such concept",
                          near(atom.concept, list(self.kb.concepts) + list(questions))
                          or "define it in concepts.yaml or correct the name")
                 return False
@@ -279,7 +282,8 @@ def check_show_if(c: Check) -> None:
             if node is not None:
                 c.out.show_if[q.id] = node
                 if q.id in cond.questions(node):
-                    c.question_at(i, ("show_if",), "a question cannot depend on itself", "")
+                    c.question_at(i, ("show_if",), "a question cannot depend on itself",
+                                  "make it depend on the answers to other questions")
     c.read_questions.clear()  # show_if conditions do not count as serving a criterion
 
 
@@ -413,7 +417,7 @@ def check_modalities(c: Check) -> None:
     """Modality ids are unique, and every recommendation and package names one of them."""
     doc = c.src.modalities
     c.unique(doc, c.kb.modalities, ("modalities",), "modality")
-    known = [m.id for m in c.kb.modalities]
+    known = list(dict.fromkeys(m.id for m in c.kb.modalities))
     hint = f"use one of the ids in modalities.yaml: {', '.join(known)}"
     for para, pdoc in c.src.paragraphs:
         for i, crit in enumerate(para.criteria):

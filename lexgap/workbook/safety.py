@@ -11,7 +11,7 @@ from ..errors import InputError, Problem
 from ..inputs import read_limited
 
 MAX_FILE_BYTES = 10 * 1024 * 1024     # an exported and filled questionnaire is about 60 KB
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # ... and about 250 KB unpacked
+MAX_UNPACKED_BYTES = 10 * 1024 * 1024  # ... and about 250 KB unpacked (10 MB of tiny strings: ~100 MB)
 MAX_MEMBERS = 1000
 MAX_ROWS = 5000                        # per sheet read; the questionnaire has a few hundred
 _CHUNK = 1024 * 1024

@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import clips
+import clips._clips
 import clips.facts
 from clips._clips import lib
 from clips.common import ENVIRONMENT_DATA
 
 from ..errors import PackError, Problem
+from . import diskcache
 from .compile import MODULES, compile_pack, constructs
 from .knowledge import KnowledgeBase
 
@@ -70,14 +72,26 @@ def _image_dir() -> Path:
 
 
 def new_environment(kb: KnowledgeBase) -> tuple[clips.Environment, _Capture]:
-    """A fresh CLIPS environment holding the compiled pack."""
+    """A fresh CLIPS environment holding the compiled pack: loaded from its binary image (kept in this
+    process, and in the on-disk cache for later processes), else built from the compiled text."""
     env = clips.Environment()
     capture = _Capture()
     env.add_router(capture)
     image = _IMAGES.get(kb.content_hash)
+    cached = None
+    if image is None:
+        cached = diskcache.entry(f"clips-{_image_key(kb)}.bin")
+        image = cached
     if image is not None and image.exists():
-        env.load(str(image), binary=True)
-        return env, capture
+        try:
+            env.load(str(image), binary=True)
+        except clips.CLIPSError:  # an image CLIPS cannot read: build afresh, in a clean environment
+            env = clips.Environment()
+            capture = _Capture()
+            env.add_router(capture)
+        else:
+            _IMAGES[kb.content_hash] = image
+            return env, capture
     routers = list(env.routers())
     for construct in constructs(compile_pack(kb)):
         try:
@@ -92,10 +106,27 @@ def new_environment(kb: KnowledgeBase) -> tuple[clips.Environment, _Capture]:
                     str(kb.root), f"the compiled rule base was refused by CLIPS at '{first_line}': {exc}",
                     "this is a fault in the rule pack or in lexgap; please report it with the output of "
                     "'lexgap rules compile --emit clips'")) from None
-    path = _image_dir() / f"{kb.content_hash}.bin"
-    env.save(str(path), binary=True)
-    _IMAGES[kb.content_hash] = path
+    if cached is not None:
+        diskcache.write_atomically(cached, lambda tmp: env.save(str(tmp), binary=True))
+    if cached is not None and cached.exists():
+        _IMAGES[kb.content_hash] = cached
+    else:
+        path = _image_dir() / f"{kb.content_hash}.bin"
+        env.save(str(path), binary=True)
+        _IMAGES[kb.content_hash] = path
     return env, capture
+
+
+def _image_key(kb: KnowledgeBase) -> str:
+    """What a binary image depends on: the pack, lexgap's compiler (in the code digest) and the CLIPS
+    library that wrote it."""
+    library = Path(clips._clips.__file__)
+    try:
+        stat = library.stat()
+        build = f"{library}:{stat.st_size}:{stat.st_mtime_ns}"
+    except OSError:
+        build = str(library)
+    return diskcache.files_digest(kb.content_hash, build)
 
 
 @contextmanager

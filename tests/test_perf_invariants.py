@@ -165,3 +165,21 @@ def test_two_processes_filling_the_cache_at_once_and_a_third_reading_it(tmp_path
     assert json.loads(out)["state"]
     kinds = sorted(p.name.split("-")[0] for p in folder.iterdir())
     assert kinds == ["clips", "pack", "support"]  # one of each, whole, and no temporary file left
+
+
+_FACT_LINES = st.lists(st.one_of(
+    st.sampled_from(["(element (id P01.01.a) (criterion P01.01) (status met) (rule P01.01.a-met))",
+                     "(finding (id P01.01) (status partial) (rule elements-partial))", "(gap (id P01.01))",
+                     "(blocks (blocker P01.01) (blocked P02.03))", "", "(concept (id c) (value TRUE) (rule c-1))",
+                     "(initial-fact)", "(binding (id P01.01) (value binding))", "(a (b x) (c y) (d z) (e w) (f v))"]),
+    st.text(alphabet=st.sampled_from(list("(a-b) xyP.01TRUE\t\r")), max_size=40)), max_size=12)
+
+
+@given(_FACT_LINES)
+@settings(max_examples=300, deadline=None)
+def test_facts_read_line_by_line_as_the_whole_text_regex_reads_them(lines):
+    from lexgap.engine.clips_runtime import _FACT, _fact_lines
+
+    text = "\n".join(lines)
+    assert _fact_lines(text) == _FACT.findall(text)
+    assert _fact_lines(text) == _FACT.findall(text)  # and again, from the memo

@@ -96,6 +96,8 @@ class _Builder:
         self.settle_cache: dict[str, list[str]] = {}
         self.rule_support = rule_support(kb)
         self.element_questions: dict[str, list[str]] = {}
+        self._qrefs: dict[str, QuestionRef] = {}
+        self._concepts: dict[str, ConceptResult] = {}
 
     def record(self, qid: str) -> AnswerRecord:
         q = self.questions[qid]
@@ -106,14 +108,23 @@ class _Builder:
                             method=a.method, as_of=a.as_of)
 
     def qref(self, qid: str) -> QuestionRef:
-        q = self.questions[qid]
-        return QuestionRef(id=qid, number=q.number, text=q.text)
+        """The reference to a question; one object per question and assessment, as answer records are."""
+        ref = self._qrefs.get(qid)
+        if ref is None:
+            q = self.questions[qid]
+            ref = self._qrefs[qid] = QuestionRef(id=qid, number=q.number, text=q.text)
+        return ref
 
     def concept_result(self, cid: str) -> ConceptResult:
-        concept = self.kb.concepts[cid]
-        value = self.raw.concepts.get(cid)
-        statement = None if value is None else (concept.statements.holds if value else concept.statements.fails)
-        return ConceptResult(id=cid, title=concept.title, value=value, statement=statement)
+        """A concept's outcome; one object per concept and assessment."""
+        result = self._concepts.get(cid)
+        if result is None:
+            concept = self.kb.concepts[cid]
+            value = self.raw.concepts.get(cid)
+            statement = None if value is None else (concept.statements.holds if value else concept.statements.fails)
+            result = self._concepts[cid] = ConceptResult(id=cid, title=concept.title, value=value,
+                                                         statement=statement)
+        return result
 
     def support(self, rule: str | None) -> tuple[list[str], list[str], list[str]]:
         """Questions, concepts and findings a derivation rests on, following concepts down to answers."""

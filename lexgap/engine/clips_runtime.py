@@ -166,6 +166,28 @@ _FACT = re.compile(r"^\(([a-z-]+) \([a-z]+ (\S+)\)(?: \([a-z]+ (\S+)\))?(?: \([a
                    r"(?: \([a-z]+ (\S+)\))?\)$", re.M)
 
 
+_LINES: dict[str, tuple[str, str, str, str, str] | None] = {}
+_LINES_KEPT = 20_000
+
+
+def _fact_lines(text: str) -> list[tuple[str, str, str, str, str]]:
+    """_FACT.findall(text), line by line: a pack's result facts are a few thousand distinct lines, repeated
+    from one run to the next, so each line is matched once and then looked up (about three times faster).
+    The memo is bounded: past _LINES_KEPT lines it starts afresh."""
+    if len(_LINES) > _LINES_KEPT:
+        _LINES.clear()
+    out = []
+    known = _LINES.get
+    for line in text.split("\n"):
+        fact = known(line, False)
+        if fact is False:
+            match = _FACT.fullmatch(line)
+            fact = _LINES[line] = None if match is None else tuple(g or "" for g in match.groups())
+        if fact is not None:
+            out.append(fact)
+    return out
+
+
 def parse_facts(text: str) -> RawResult:
     """Read the result facts from the file CLIPS's save-facts wrote. Where two rules derived the same
     conclusion, the rule whose name sorts first is the one reported, so the result never depends on the
@@ -173,7 +195,7 @@ def parse_facts(text: str) -> RawResult:
     raw = RawResult()
     findings, concepts, concept_rules, binding = raw.findings, raw.concepts, raw.concept_rules, raw.binding
     elements, element_binding = raw.elements, raw.element_binding
-    for template, first, second, third, fourth in _FACT.findall(text):
+    for template, first, second, third, fourth in _fact_lines(text):
         if template == "element":
             if first not in elements or fourth < elements[first][1]:
                 elements[first] = (third, fourth)

@@ -18,7 +18,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .engine.assessment import LEVEL_LABELS, STATUS_LABELS, Assessment
+from . import formatting
+from .engine.assessment import LEVEL_LABELS, STATUS_LABELS, Assessment, gap_count, is_gap_status
 from .errors import InputError, LexgapError, Problem
 
 SCALE = {"not_met": 0, "partial": 1, "met": 2}
@@ -116,7 +117,7 @@ class Progress(Model):
     @property
     def still_open(self) -> list[CriterionChange]:
         """Gaps (not met or partly met) in both assessments with the same outcome."""
-        return [c for c in self.unchanged if c.new in ("not_met", "partial")]
+        return [c for c in self.unchanged if is_gap_status(c.new)]
 
     def unchanged_counts(self) -> dict[str, int]:
         counts = {s: 0 for s in STATUS_LABELS}
@@ -144,7 +145,7 @@ def _side(a: Assessment, file: str) -> Side:
     return Side(file=file, state=a.state.name, code=a.state.code, date=a.assessment.date,
                 status=a.assessment.status, pack_version=version, legal_score=s.legal_score,
                 legal_coverage=s.legal_coverage, legal_confirmed_score=s.legal_confirmed_score,
-                legal_level=s.legal_level, gaps=s.counts.get("not_met", 0) + s.counts.get("partial", 0),
+                legal_level=s.legal_level, gaps=gap_count(s.counts),
                 binding_gaps=s.binding_gaps, icmec_sufficient=a.crosswalk.icmec.sufficient,
                 icmec_verdict=a.crosswalk.icmec.verdict)
 
@@ -246,11 +247,8 @@ def diff(old: Assessment, new: Assessment, *, old_file: str = "OLD", new_file: s
 
 # --- rendering -------------------------------------------------------------------------------------------
 
-FORMATS = {".txt": "text", ".md": "md", ".html": "html", ".htm": "html", ".json": "json", ".pdf": "pdf"}
-
-
-def pct(value: float | None) -> str:
-    return "–" if value is None else f"{round(value * 100)}%"
+FORMATS = {".txt": "text", ".md": "md", ".html": "html", ".htm": "html", ".pdf": "pdf", ".json": "json"}
+pct = formatting.pct
 
 
 def points(change: float | None) -> str:
@@ -333,15 +331,8 @@ def render_html(p: Progress) -> str:
 
 
 def output_format(out: str | Path | None, fmt: str | None) -> str:
-    if fmt:
-        return {"markdown": "md", "txt": "text"}.get(fmt, fmt)
-    if out is None:
-        return "text"
-    suffix = Path(out).suffix.lower()
-    if suffix not in FORMATS:
-        raise InputError(Problem(str(out), "cannot tell the format from the file extension",
-                                 "name the file .txt, .md, .html, .pdf or .json, or give --format"))
-    return FORMATS[suffix]
+    """'text', 'md', 'html', 'pdf' or 'json': `fmt` when given, else from the extension; text without -o."""
+    return formatting.output_format(out, fmt, FORMATS, default="text")
 
 
 def render(p: Progress, fmt: str) -> bytes:

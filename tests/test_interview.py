@@ -15,7 +15,8 @@ from lexgap.cli import cli
 from lexgap.engine.answers import Answers, load_answers
 from lexgap.engine.build import applicable
 from lexgap.engine.models import AnswersFile
-from lexgap.interview import facts_of, open_questions, parse_typed, pending, shown
+from lexgap.engine.relevance import facts_of, open_questions, pending, shown
+from lexgap.interview import parse_typed
 
 from .conftest import example_files
 from .strategies import draw_value

@@ -646,6 +646,7 @@ def test_serve_warns_on_non_loopback_address(tmp_path, monkeypatch):
     assert result.exit_code == 0 and "WARNING" not in result.stderr
     assert "http://127.0.0.1:8174/" in result.stdout
     assert seen["host"] == "127.0.0.1"
+    assert seen["app"].config["SESSION_COOKIE_NAME"] == "lexgap_session_8174"    # one cookie per instance
 
 
 def test_serve_reports_a_busy_port(tmp_path):
@@ -998,7 +999,7 @@ def test_any_text_through_the_save_route_is_saved_or_refused_plainly(app):
     ws = app.extensions["lexgap"]
     tok = token(client, f"/a/{stem}/section/treaty")
 
-    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
     @given(st.text(st.characters(codec="utf-8"), max_size=40), st.sampled_from(["party", "signatory", ""]))
     def check(text, value):
         response = client.post(f"/a/{stem}/answers", data={"csrf_token": tok, "q": "treaty.crc", "only": "treaty.crc",
@@ -1059,3 +1060,136 @@ def test_orphan_temporary_copies_are_removed_at_start(tmp_path):
     assert not any(p.exists() for p in orphans) and all(p.exists() for p in kept)
     create_app(root, pdf_in_worker=False, testing=True)    # the app does it when it starts
     assert (root / f"{stem}.yaml").is_file()
+
+
+def test_two_instances_on_one_host_keep_their_own_sessions(tmp_path):
+    """Browsers share cookies between ports of one host: each instance names its cookie after its port."""
+    from lexgap.web.app import session_cookie_name
+
+    one = create_app(tmp_path / "one", pdf_in_worker=False, testing=True, port=8174)
+    two = create_app(tmp_path / "two", pdf_in_worker=False, testing=True, port=8175)
+    assert session_cookie_name(8174) != session_cookie_name(8175)
+    browser_one, browser_two = one.test_client(), two.test_client()
+    stem = create(browser_one, "Onland")
+    tok = token(browser_one, f"/a/{stem}/section/treaty")
+    token(browser_two)                                       # the other instance sets its own cookie ...
+    for cookie in [browser_two.get_cookie(session_cookie_name(8175))]:
+        browser_one.set_cookie(cookie.key, cookie.value)     # ... which the browser sends to both ports
+    response = browser_one.post(f"/a/{stem}/answers", data={"csrf_token": tok, "q": "treaty.crc", "only": "treaty.crc",
+                                                            "v.treaty.crc": "party"},
+                                headers={"X-Requested-With": "lexgap"})
+    assert response.get_json()["saved"], response.get_json()
+
+
+# --- the status panel from the first answer ----------------------------------------------------------------------
+
+def status_rows(html: str) -> dict[int, str]:
+    return {int(n): re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)).strip()
+            for n, body in re.findall(r'<tr id="status-p(\d+)"[^>]*>(.*?)</tr>', html, re.S)}
+
+
+def test_each_paragraph_says_what_is_decided_so_far(client, app):
+    from lexgap.web.progress import is_decided, is_gap
+
+    stem = create(client)
+    for qid in ("treaty.crc", "treaty.opsc", "treaty.untoc", "treaty.tip"):
+        data = save(client, stem, qid, "party").get_json()
+    ws = app.extensions["lexgap"]
+    assessment = ws.assessment(ws.open(stem))
+    rows = status_rows(data["status_html"])
+    assert len(rows) == len(assessment.paragraphs)
+    decided_somewhere = False
+    for p in assessment.paragraphs:
+        statuses = [f.status for f in assessment.findings if f.paragraph == p.number and f.status != "not_applicable"]
+        decided = [s for s in statuses if is_decided(s)]
+        met, gaps = decided.count("met"), sum(1 for s in decided if is_gap(s))
+        expected = f"{len(decided)} of {len(statuses)} criteria decided"
+        assert expected in rows[p.number], (p.number, rows[p.number])
+        if decided:
+            decided_somewhere = True
+            assert f"{expected}: {met} met, {gaps} gap" in rows[p.number]
+        assert p.title in rows[p.number]                    # titles on screen, not only in tooltips
+    assert decided_somewhere
+
+
+def test_no_headline_score_below_the_packs_coverage_threshold(client, app):
+    stem = create(client)
+    for qid in ("treaty.crc", "treaty.opsc", "treaty.untoc", "treaty.tip"):
+        data = save(client, stem, qid, "party").get_json()
+    ws = app.extensions["lexgap"]
+    summary = ws.assessment(ws.open(stem)).summary
+    threshold = ws.kb.pack.scoring.min_coverage
+    assert summary.legal_coverage < threshold
+    html = data["status_html"]
+    assert 'id="no-score"' in html and f"a score is shown from {round(threshold * 100)}%" in html
+    assert not re.search(r"score \d+%, coverage", html)
+    for number, row in status_rows(html).items():
+        p = next(p for p in ws.assessment(ws.open(stem)).paragraphs if p.number == number)
+        assert ("no score yet" in row) == (p.coverage < threshold or p.score is None), row
+    # a well answered example shows its score
+    response = client.post("/example", data={"csrf_token": token(client), "example": "arcadia"})
+    example = response.headers["Location"].split("/")[2]
+    page = client.get(f"/a/{example}/section/treaty").data.decode()
+    summary = ws.assessment(ws.open(example)).summary
+    assert summary.legal_coverage >= threshold
+    assert f"score {round(summary.legal_score * 100)}%, coverage {round(summary.legal_coverage * 100)}%" in page
+
+
+def test_the_questions_that_would_decide_the_most_are_offered(client, app):
+    stem = create(client)
+    html = client.get(f"/a/{stem}/section/treaty").data.decode()
+    panel = html[html.index("Questions that would decide the most next"):html.index('<table class="status-table"')]
+    links = re.findall(r'href="(/a/[^"]+#q-([^"]+))">([^<]+)</a>', panel)
+    assert 1 <= len(links) <= 5
+    counts = [int(n) for n in re.findall(r"\((\d+) criteri", panel)]
+    assert counts == sorted(counts, reverse=True) and counts[0] >= 2
+    url, first, number = links[0]
+    assert client.get(url.split("#")[0]).status_code == 200 and f'id="q-{first}"' in client.get(url.split("#")[0]).data.decode()
+    # answering it takes it off the list
+    q = app.extensions["lexgap"].kb.questions[first]
+    value = {"yes_no": "yes", "single_choice": q.options[0].value if q.options else "",
+             "multiple_choice": "__none__", "number": str(int(q.minimum or 1))}.get(q.type, "unknown")
+    data = save(client, stem, first, value).get_json()
+    assert data["ok"], data
+    assert f"#q-{first}\"" not in data["status_html"]
+    # on a paragraph's page: the questions of that paragraph
+    page = client.get(f"/a/{stem}/paragraph/1").data.decode()
+    assert "Questions that would decide most in paragraph 1" in page
+    ws = app.extensions["lexgap"]
+    panel = page[page.index("decide most in paragraph 1"):page.index('<table class="status-table"')]
+    listed = [qid for _u, qid, _n in re.findall(r'href="(/a/[^"]+#q-([^"]+))">([^<]+)</a>', panel)]
+    settling = {g.question.id for g in ws.assessment(ws.open(stem)).information_gaps if g.paragraph == 1}
+    assert listed and set(listed) <= settling and first not in listed
+
+
+def test_the_page_says_answers_save_themselves(client):
+    stem = create(client)
+    page = client.get(f"/a/{stem}/section/treaty").data.decode()
+    bar = page[page.index('class="form-actions sticky-actions"'):page.index("</form>")]
+    assert 'id="save-summary"' in bar and "Answers save themselves" in bar
+    assert re.search(r'<button type="submit" name="save" value="" class="nojs-only">Save answers</button>', bar)
+    assert '<span class="nojs-only">Save and continue</span><span class="js-only">Next</span>' in bar
+
+
+def test_details_changed_in_another_window_are_not_replaced_silently(client, app):
+    stem = create(client)
+    html = client.get(f"/a/{stem}/details").data.decode()
+    base = re.search(r'name="base" value="([0-9a-f]+)"', html).group(1)
+    stale = {"csrf_token": TOKEN.search(html.encode()).group(1).decode(), "base": base, "state_name": "Testland",
+             "assessors": "Ministry of Justice", "date": "2026-11-01", "status": "draft", "fictional": "yes",
+             "confidentiality": "For official use only"}
+    # window A renames the State
+    assert client.post(f"/a/{stem}/details", data={**stale, "state_name": "Testland (A)"}).status_code == 302
+    # window B, opened before, sends its details unchanged except the status: A's name is not replaced
+    response = client.post(f"/a/{stem}/details", data={**stale, "status": "final"})
+    assert response.status_code == 409
+    page = response.data.decode()
+    assert "changed in another window" in page and "Testland (A)" in page
+    assert '<option value="final" selected>' in page                         # B's choice is still in the form
+    data = load_answers(app.extensions["lexgap"].folder.path(stem), app.extensions["lexgap"].kb).data
+    assert data.state.name == "Testland (A)" and data.assessment.status == "draft"
+    # saving again, knowingly, replaces them
+    again = {**stale, "status": "final", "base": re.search(r'name="base" value="([0-9a-f]+)"', page).group(1)}
+    assert client.post(f"/a/{stem}/details", data=again).status_code == 302
+    data = load_answers(app.extensions["lexgap"].folder.path(stem), app.extensions["lexgap"].kb).data
+    assert data.state.name == "Testland" and data.assessment.status == "final"

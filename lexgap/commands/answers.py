@@ -56,7 +56,7 @@ def consistency_warnings(kb, loaded) -> list[str]:  # noqa: ANN001 - KnowledgeBa
 
 
 @click.command("schema")
-@click.argument("name", type=click.Choice(["pack", "paragraph", "concepts", "consistency", "packages",
+@click.argument("name", type=click.Choice(["pack", "paragraph", "concepts", "consistency", "packages", "modalities",
                                            "questionnaire", "answers", "golden", "assessment", "migration",
                                            "bill"]))
 def schema_cmd(name: str) -> None:
@@ -70,10 +70,6 @@ def schema_cmd(name: str) -> None:
 
 STATUS_MARK = {"met": "met", "partial": "partial", "not_met": "NOT MET", "unknown": "unknown",
                "not_applicable": "n/a"}
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"
 
 
 @click.command("assess")
@@ -110,6 +106,7 @@ def assess_cmd(answers: Path, pack: str | None, fmt: str, bill: Path | None) -> 
         click.echo(render_markdown(assessment), nl=False)
         return
     from ..engine.assessment import LEVEL_LABELS
+    from ..formatting import pct as _pct
 
     s = assessment.summary
     state = assessment.state.name + (" (fictional)" if assessment.state.fictional else "")

@@ -84,7 +84,7 @@ def compare_cmd(inputs: tuple[Path, ...], out: Path | None, fmt: str | None, csv
 
 
 def _print_summary(c) -> None:
-    from ..compare import pct
+    from ..formatting import pct
     from ..engine.assessment import LEVEL_LABELS
 
     click.echo(f"{c.title} — {c.pack_id} {', '.join(c.pack_versions)}; {len(c.states)} States, "

@@ -5,31 +5,15 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 
-from ..engine.assessment import LEVEL_LABELS, Assessment, ParagraphResult
+from ..engine.assessment import LEVEL_LABELS, Assessment, ParagraphResult, gap_count, is_gap_status
 from ..errors import InputError, Problem
+from ..engine.knowledge import pack_modalities
+from ..engine.models import PRIORITY_ORDER, WEIGHT_ORDER
+from ..formatting import pct
 from .model import (Cell, CommonGap, CriterionRow, FindingBrief, LeftOut, MixedVersionsError, ParagraphRow,
                     RecommendationBrief, RegionalComparison, RegionalPriority, StateResult, StateRow, state_result)
 
 STATUS_ORDER = ("met", "partial", "not_met", "unknown", "not_applicable")
-PRIORITY_RANK = {"high": 0, "medium": 1, "low": 2}
-WEIGHT_RANK = {"core": 0, "important": 1, "advisory": 2}
-REGIONAL_FORMATS = {
-    "legislative_drafting": "a regional model provision and a drafting workshop for these States' legislative "
-                            "drafters",
-    "ratification": "a regional treaty-action workshop on ratification and implementing legislation",
-    "institutional_setup": "a regional peer exchange on setting up the institution, with a shared template",
-    "capacity_building": "joint regional training of investigators, prosecutors and judges",
-    "international_cooperation": "a regional cooperation arrangement and joint training of central authorities",
-    "victim_services": "a regional exchange on child-friendly victim services, with shared protocols",
-    "data_and_research": "a regional data framework: common indicators and one collection template",
-    "awareness": "a regional awareness campaign adapted to each State",
-    "policy_coordination": "a regional coordination meeting and a model national strategy",
-    "engagement": "joint engagement in international fora and a regional resource-mobilisation plan",
-}
-
-
-def pct(value: float | None) -> str:
-    return "–" if value is None else f"{round(value * 100)}%"
 
 
 def _mean(values: list[float]) -> float | None:
@@ -149,7 +133,7 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
         statuses = [idx[cid].status if cid in idx else None for idx in by_state]
         counts = {s: statuses.count(s) for s in STATUS_ORDER}
         applicable = sum(1 for s in statuses if s not in (None, "not_applicable"))
-        gap_states = [i for i, s in enumerate(statuses) if s in ("not_met", "partial")]
+        gap_states = [i for i, s in enumerate(statuses) if is_gap_status(s)]
         binding = sum(1 for i in gap_states if by_state[i][cid].binding == "binding")
         is_common = bool(gap_states) and applicable > 0 and 2 * len(gap_states) >= applicable
         criteria_rows.append(CriterionRow(criterion=cid, paragraph=info.paragraph, title=info.title,
@@ -161,10 +145,11 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
                                     not_met=counts["not_met"], partial=counts["partial"], unknown=counts["unknown"],
                                     applicable=applicable, binding_gaps=binding,
                                     states=[kept[i].state.name for i in gap_states], comparable=not mixed))
-    common.sort(key=lambda g: (-(g.not_met + g.partial), -g.binding_gaps, WEIGHT_RANK.get(g.weight, 9), g.criterion))
+    common.sort(key=lambda g: (-(g.not_met + g.partial), -g.binding_gaps, WEIGHT_ORDER.get(g.weight, 9), g.criterion))
 
     # priorities: recommendations many States share
     threshold = max(2, math.ceil(n * priority_share))
+    formats = {m.id: m.regional_format for m in pack_modalities(kept[0].pack_id)}  # the pack's modalities.yaml
     shared: dict[str, list[tuple[int, RecommendationBrief]]] = {}
     for i, r in enumerate(kept):
         for rec in r.recommendations:
@@ -179,12 +164,12 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
             criteria += [c for c in rec.criteria if c not in criteria]
         priorities.append(RegionalPriority(
             id=rid, title=first.title, modality=first.modality, modality_label=first.modality_label,
-            regional_format=REGIONAL_FORMATS.get(first.modality, "a regional workshop for these States"),
-            priority=min((rec.priority for _, rec in entries), key=PRIORITY_RANK.__getitem__), text=first.text,
+            regional_format=formats.get(first.modality, "a regional workshop for these States"),
+            priority=min((rec.priority for _, rec in entries), key=PRIORITY_ORDER.__getitem__), text=first.text,
             states=[kept[i].state.name for i, _ in entries], count=len(entries), share=round(len(entries) / n, 4),
             binding_states=sum(1 for _, rec in entries if rec.binding), criteria=sorted(criteria),
             paragraphs=sorted({p for _, rec in entries for p in rec.paragraphs}), comparable=not mixed))
-    priorities.sort(key=lambda p: (-p.count, PRIORITY_RANK[p.priority], -p.binding_states, p.id))
+    priorities.sort(key=lambda p: (-p.count, PRIORITY_ORDER[p.priority], -p.binding_states, p.id))
 
     # paragraphs
     numbers: dict[int, ParagraphResult] = {}
@@ -211,7 +196,7 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
     rows: list[StateRow] = []
     for key, label, r in zip(keys, labels, kept):
         s = r.summary
-        gaps = s.counts.get("not_met", 0) + s.counts.get("partial", 0)
+        gaps = gap_count(s.counts)
         rank = ranks.get(key)
         if mixed:
             note = "not ranked: the States were assessed under different pack versions"

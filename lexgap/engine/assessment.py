@@ -15,6 +15,17 @@ from .models import AnswerValue, AssessmentInfo, Scoring, State
 
 Status = Literal["met", "partial", "not_met", "unknown", "not_applicable"]
 Binding = Literal["binding", "recommended", "unknown"]
+GAP_STATUSES: tuple[Status, ...] = ("not_met", "partial")
+
+
+def is_gap_status(status: str | None) -> bool:
+    """A gap is a criterion not met or only partly met; an unknown one is never counted as a gap."""
+    return status in GAP_STATUSES
+
+
+def gap_count(counts: dict[str, int]) -> int:
+    """The number of gaps in a count of outcomes."""
+    return sum(counts.get(s, 0) for s in GAP_STATUSES)
 Level = Literal["aligned", "partially_aligned", "not_aligned", "insufficient_information",
                 "leading", "active", "limited", "none", "not_applicable"]
 
@@ -126,6 +137,11 @@ class Finding(Out):
     points: float | None = Field(description="Score contribution (met 1, partial 0.5, not met 0); None if not scored.")
     icmec: list[str] = Field(default_factory=list)
     mnr: list[int] = Field(default_factory=list)
+
+    @property
+    def is_gap(self) -> bool:
+        """Not met or only partly met (see is_gap_status)."""
+        return is_gap_status(self.status)
 
 
 class ParagraphResult(Out):

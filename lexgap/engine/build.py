@@ -9,16 +9,16 @@ from . import conditions as cond, diskcache
 from .answers import Answers, answer_display
 from .assessment import (STATUS_LABELS, AnswerRecord, Article, Assessment, AssessmentWarning, ConceptResult,
                          Crosswalk, ElementResult, Explanation, Finding, IcmecCriterion, IcmecVerdict, InformationGap,
-                         LimitationResult, MnrCapability, PackInfo, QuestionRef)
+                         LimitationResult, MnrCapability, PackInfo, QuestionRef, is_gap_status)
 from .clips_runtime import RawResult
 from .compile import compiled
 from .knowledge import KnowledgeBase
-from .elements import element_id, is_gap
+from .elements import element_id
 from .models import Criterion, Element
 from .recommend import recommendations
+from .relevance import applicable
 from .scoring import paragraph_result, summarise
 
-PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
 @lru_cache(maxsize=1)
@@ -27,16 +27,6 @@ def lexgap_version() -> str:
         return version("lexgap")
     except PackageNotFoundError:
         return "0+unknown"
-
-
-def applicable(kb: KnowledgeBase, values: dict[str, object]) -> tuple[dict[str, object], dict[str, list[str]]]:
-    """The known answers to questions that apply given the other answers, and those set aside
-    (question id -> the questions whose answers hide it)."""
-    known = {q: v for q, v in values.items() if v is not None and v != "unknown"}
-    facts = cond.Facts(known, {}, {})
-    hidden = {q: sorted(cond.questions(kb.show_if[q])) for q in known
-              if q in kb.show_if and cond.evaluate(kb.show_if[q], facts) is False}
-    return {q: v for q, v in known.items() if q not in hidden}, hidden
 
 
 def visible_values(kb: KnowledgeBase, answers: Answers) -> tuple[dict[str, object], list[AssessmentWarning]]:
@@ -226,7 +216,7 @@ class _Builder:
         status, rule = self.raw.findings.get(crit.id, ("unknown", None))
         binding = self.raw.binding.get(crit.id, "recommended")
         elements = [self.element(crit.id, el) for el in crit.elements]
-        relevant = [e for e in elements if is_gap(e.status)] if is_gap(status) else elements
+        relevant = [e for e in elements if is_gap_status(e.status)] if is_gap_status(status) else elements
         parties = sorted({i for e in relevant for i in e.binding_instruments})
         questions: list[str] = []
         for el in crit.elements:
@@ -328,9 +318,9 @@ class _Builder:
             verdict = ("Sufficient legislation in ICMEC's terms: the first four criteria are met"
                        + (", and so is the duty on providers to report." if items[4].status == "met" else
                           "; only the duty on providers to report is not met."))
-        elif any(s in ("not_met", "partial") for s in core):
+        elif any(is_gap_status(s) for s in core):
             sufficient = False
-            missing = ", ".join(f"{i.id} ({i.title})" for i in items[:4] if i.status in ("not_met", "partial"))
+            missing = ", ".join(f"{i.id} ({i.title})" for i in items[:4] if is_gap_status(i.status))
             verdict = f"Not sufficient legislation in ICMEC's terms: not fully met: {missing}."
         else:
             sufficient = None

@@ -70,7 +70,7 @@ def run_case(kb: KnowledgeBase, case: GoldenCase,
     unknown_ids += [c for c in case.concepts if c not in kb.concepts]
     if unknown_ids:
         return [f"unknown id(s) in the case: {', '.join(unknown_ids)}"], None
-    from .build import applicable
+    from .relevance import applicable
 
     result = run(applicable(kb, dict(case.answers))[0])
     diffs = []

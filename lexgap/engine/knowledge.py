@@ -13,11 +13,11 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, PackError, Problem
+from ..errors import InputError, LexgapError, PackError, Problem
 from . import conditions as cond, diskcache
-from .models import (Concept, ConceptFile, ConceptStatements, ConsistencyFile, Criterion, Element, Pack, PackageFile,
-                     Paragraph, Questionnaire)
 from .elements import ElementLogic, element_id
+from .models import (Concept, ConceptFile, ConceptStatements, ConsistencyFile, Criterion, Element, ModalityDef,
+                     ModalityFile, Pack, PackageFile, Paragraph, Questionnaire)
 from .packcheck import CriterionLogic, Sources, check_pack, party_id
 from .validation import validate
 from .yamlio import Document, load
@@ -41,6 +41,7 @@ class KnowledgeBase:
     packages: list[Any]
     content_hash: str
     questionnaire_path: Path | None = None
+    modalities: list[ModalityDef] = field(default_factory=list)
     logic: dict[str, CriterionLogic] = field(default_factory=dict)
     concept_logic: dict[str, cond.Node] = field(default_factory=dict)
     concept_order: list[str] = field(default_factory=list)
@@ -63,6 +64,10 @@ class KnowledgeBase:
     @cached_property
     def questions(self) -> dict[str, Any]:
         return {q.id: q for q in self.questionnaire.questions}
+
+    @cached_property
+    def modality_labels(self) -> dict[str, str]:
+        return {m.id: m.label for m in self.modalities}
 
     @cached_property
     def instruments(self) -> dict[str, Any]:
@@ -177,6 +182,7 @@ class _Loader:
         concepts, concepts_doc = self.model(self.root / "concepts.yaml", ConceptFile)
         consistency, consistency_doc = self.model(self.root / "consistency.yaml", ConsistencyFile)
         packages, packages_doc = self.model(self.root / "packages.yaml", PackageFile)
+        modalities, modalities_doc = self.model(self.root / "modalities.yaml", ModalityFile)
         q_path = self.questionnaire or questionnaire_path(self.root, pack.questionnaire)
         questionnaire, q_doc = self.model(q_path, Questionnaire)
         if self.problems:
@@ -191,8 +197,9 @@ class _Loader:
             root=self.root, pack=pack, paragraphs=[p for p, _ in paragraphs], questionnaire=questionnaire,
             concepts={c.id: c for c, _, _ in all_concepts}, consistency=list(consistency.rules),
             packages=list(packages.packages), content_hash=self.digest.hexdigest()[:16], questionnaire_path=q_path,
+            modalities=list(modalities.modalities),
         )
-        sources = Sources(pack_doc, paragraphs, all_concepts, consistency_doc, packages_doc, q_doc)
+        sources = Sources(pack_doc, paragraphs, all_concepts, consistency_doc, packages_doc, q_doc, modalities_doc)
         problems, logic = check_pack(kb, sources, self.draft)
         if problems:
             raise PackError(self.problems + problems)
@@ -208,3 +215,15 @@ def party_concept(instrument: Any) -> Concept:
         statements=ConceptStatements(holds=f"The State is bound by the {instrument.short_title}.",
                                      fails=f"The State is not bound by the {instrument.short_title}."),
     )
+
+
+@lru_cache(maxsize=8)
+def pack_modalities(pack: str) -> tuple[ModalityDef, ...]:
+    """The modalities of a pack named in an Assessment (its id), read from its modalities.yaml alone, for the
+    renderers, which never load the whole pack; empty when the pack or the file cannot be found or read."""
+    try:
+        path = resolve_pack_dir(pack) / "modalities.yaml"
+        data, problems = validate(load(path), ModalityFile)
+    except (LexgapError, OSError):
+        return ()
+    return () if problems or data is None else tuple(data.modalities)

@@ -41,6 +41,7 @@ class Sources:
     consistency: Document
     packages: Document
     questionnaire: Document
+    modalities: Document
 
 
 @dataclass
@@ -406,6 +407,24 @@ def check_packages(c: Check) -> None:
                 owner[cid] = pkg.id
 
 
+def check_modalities(c: Check) -> None:
+    """Modality ids are unique, and every recommendation and package names one of them."""
+    doc = c.src.modalities
+    c.unique(doc, c.kb.modalities, ("modalities",), "modality")
+    known = [m.id for m in c.kb.modalities]
+    hint = f"use one of the ids in modalities.yaml: {', '.join(known)}"
+    for para, pdoc in c.src.paragraphs:
+        for i, crit in enumerate(para.criteria):
+            if crit.recommendation.modality not in known:
+                c.add(pdoc, ("criteria", i, "recommendation", "modality"),
+                      f"unknown modality '{crit.recommendation.modality}'",
+                      near(crit.recommendation.modality, known) or hint)
+    for i, pkg in enumerate(c.kb.packages):
+        if pkg.modality not in known:
+            c.add(c.src.packages, ("packages", i, "modality"), f"unknown modality '{pkg.modality}'",
+                  near(pkg.modality, known) or hint)
+
+
 def check_package_order(c: Check) -> None:
     """Packages are reformed in the order of their criteria's dependencies, so those must not loop."""
     owner = package_owner(c.kb)
@@ -434,7 +453,7 @@ def check_unread_questions(c: Check) -> None:
 CHECKS: list[Callable[[Check], None]] = [
     check_instruments, check_questions, check_show_if, check_concepts, check_concept_cycles,
     check_paragraph_set, check_criteria, check_reform_order, check_consistency, check_packages,
-    check_package_order, check_unread_questions,
+    check_package_order, check_modalities, check_unread_questions,
 ]
 
 

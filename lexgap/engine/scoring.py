@@ -11,8 +11,7 @@ with a binding gap is never "aligned", whatever its score.
 """
 from __future__ import annotations
 
-from .assessment import Finding, ParagraphResult, Summary
-from .elements import is_gap
+from .assessment import Finding, ParagraphResult, Summary, is_gap_status
 from .knowledge import KnowledgeBase
 from .models import Paragraph
 
@@ -64,7 +63,7 @@ def level(kb: KnowledgeBase, kind: str, value: float | None, coverage: float, fi
 
 def binding_gap(finding: Finding) -> bool:
     """A scored finding that is not met or partly met while a missing element binds the State."""
-    return finding.scored and is_gap(finding.status) and finding.binding == "binding"
+    return finding.scored and is_gap_status(finding.status) and finding.binding == "binding"
 
 
 def counts(findings: list[Finding]) -> dict[str, int]:

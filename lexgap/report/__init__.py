@@ -12,14 +12,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..engine.assessment import Assessment
-from ..errors import InputError, MissingFileError, Problem
+from ..errors import MissingFileError, Problem
 from . import view
 from .charts import paragraph_chart
 from ..files import write_atomic
+from ..formatting import output_format
 from .templating import html_environment, markdown_environment
 
 FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".json": "json"}
-FORMAT_NAMES = {"pdf": "pdf", "html": "html", "md": "md", "markdown": "md", "json": "json"}
 
 __all__ = ["render_html", "render_markdown", "render_json", "render_pdf", "write_report", "report_format"]
 
@@ -50,16 +50,7 @@ def render_pdf(assessment: Assessment, attachments: Iterable[tuple[str, bytes]] 
 
 def report_format(out_path: str | Path, fmt: str | None = None) -> str:
     """'pdf', 'html', 'md' or 'json': `fmt` when given, otherwise from the file extension."""
-    if fmt is not None:
-        if fmt.lower() not in FORMAT_NAMES:
-            raise InputError(Problem(str(out_path), f"unknown report format {fmt!r}",
-                                     "use pdf, html, md or json"))
-        return FORMAT_NAMES[fmt.lower()]
-    suffix = Path(out_path).suffix.lower()
-    if suffix not in FORMATS:
-        raise InputError(Problem(str(out_path), "cannot tell the report format from the file extension",
-                                 "name the file .pdf, .html, .md or .json, or give the format"))
-    return FORMATS[suffix]
+    return output_format(out_path, fmt, FORMATS)
 
 
 def write_report(assessment: Assessment, out_path: str | Path, fmt: str | None = None,

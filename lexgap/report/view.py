@@ -15,14 +15,11 @@ from typing import Any
 from ..engine.assessment import (
     AnswerRecord, Assessment, Finding, InformationGap, MnrCapability, ParagraphResult, Recommendation,
 )
+from ..engine.knowledge import pack_modalities
+from ..engine.models import PRIORITY_ORDER, WEIGHT_ORDER
 from ..engine.yamlio import load
 
 TEXT_FILE = Path(__file__).resolve().parent.parent / "templates" / "report" / "text.yaml"
-MODALITY_ORDER = ("legislative_drafting", "institutional_setup", "capacity_building", "international_cooperation",
-                  "victim_services", "data_and_research", "awareness", "ratification", "policy_coordination",
-                  "engagement")
-PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-WEIGHT_ORDER = {"core": 0, "important": 1, "advisory": 2}
 TOP_GAPS = 5
 KEY_RECOMMENDATIONS = 5
 
@@ -115,7 +112,7 @@ def top_gaps(a: Assessment) -> list[Finding]:
     for r in a.recommendations:
         for c in r.criteria:
             priority[c] = min(priority.get(c, len(PRIORITY_ORDER)), PRIORITY_ORDER[r.priority])
-    gaps = [f for f in a.findings if f.paragraph in legal and f.status in ("not_met", "partial")]
+    gaps = [f for f in a.findings if f.paragraph in legal and f.is_gap]
     gaps.sort(key=lambda f: (f.binding != "binding", priority.get(f.criterion, len(PRIORITY_ORDER)),
                              WEIGHT_ORDER.get(f.weight, len(WEIGHT_ORDER)), f.status != "not_met", f.criterion))
     return gaps[:TOP_GAPS]
@@ -130,7 +127,7 @@ def key_recommendations(recommendations: list[Recommendation]) -> list[Recommend
 
 def plan(a: Assessment) -> list[PlanGroup]:
     """Recommendations grouped by modality, each group in rank order with dependencies placed first."""
-    order = {m: i for i, m in enumerate(MODALITY_ORDER)}
+    order = {m.id: i for i, m in enumerate(pack_modalities(a.pack.id))}  # the pack's order (modalities.yaml)
     groups = _grouped(sorted(a.recommendations, key=lambda r: (r.rank, r.id)), lambda r: r.modality)
     groups.sort(key=lambda g: (order.get(g[0], len(order)), g[0]))
     return [PlanGroup(modality, recs[0].modality_label, dependencies_first(recs)) for modality, recs in groups]

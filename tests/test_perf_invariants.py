@@ -183,3 +183,13 @@ def test_facts_read_line_by_line_as_the_whole_text_regex_reads_them(lines):
     text = "\n".join(lines)
     assert _fact_lines(text) == _FACT.findall(text)
     assert _fact_lines(text) == _FACT.findall(text)  # and again, from the memo
+
+
+def test_a_cache_folder_others_can_write_to_is_not_used(tmp_path, monkeypatch):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("LEXGAP_CACHE_DIR", str(shared))
+    assert diskcache.cache_dir() is None
+    shared.chmod(0o700)
+    assert diskcache.cache_dir() == shared

@@ -34,8 +34,11 @@ def cache_dir() -> Path | None:
         base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lexgap"
     try:
         base.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = base.stat()
     except OSError:
         return None
+    if info.st_mode & 0o022 or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+        return None  # entries are unpickled: never from a folder that someone else could write to
     return base if os.access(base, os.W_OK | os.X_OK) else None
 
 

@@ -130,7 +130,7 @@ def _pack_key(root: Path, draft: bool, questionnaire: Path | None) -> str:
     """Names and bytes of every file a load of this pack could read (a few more do no harm)."""
     files = sorted(root.glob("*.yaml")) + sorted((root / "paragraphs").glob("*.yaml"))
     files += sorted(QUESTIONNAIRES_DIR.glob("*.yaml")) + ([questionnaire] if questionnaire else [])
-    return diskcache.files_digest(str(root.resolve()), str(draft), str(questionnaire), files=files)
+    return diskcache.files_digest(str(root), str(draft), str(questionnaire), files=files)
 
 
 class _Loader:

@@ -30,13 +30,16 @@ def score3(kb: KnowledgeBase, findings: list[Finding]) -> tuple[float | None, fl
     answer improves."""
     weights = kb.pack.scoring.weights
     points = kb.pack.scoring.points
-    findings = [f for f in findings if f.scored]
-    decided = [f for f in findings if f.status in ("met", "partial", "not_met")]
-    applicable = [f for f in findings if f.status != "not_applicable"]
-    decided_weight = sum(weights[f.weight] for f in decided)
-    applicable_weight = sum(weights[f.weight] for f in applicable)
+    decided_weight = applicable_weight = earned = 0  # one pass, adding in the same order as three sums would
+    for f in findings:
+        if not f.scored or f.status == "not_applicable":
+            continue
+        weight = weights[f.weight]
+        applicable_weight += weight
+        if f.status in ("met", "partial", "not_met"):
+            decided_weight += weight
+            earned += weight * points[f.status]
     coverage = decided_weight / applicable_weight if applicable_weight else 1.0
-    earned = sum(weights[f.weight] * points[f.status] for f in decided)
     confirmed = round(earned / applicable_weight, 4) if applicable_weight else 0.0
     if not decided_weight:
         return None, round(coverage, 4), confirmed
@@ -67,7 +70,10 @@ def binding_gap(finding: Finding) -> bool:
 
 
 def counts(findings: list[Finding]) -> dict[str, int]:
-    return {s: sum(1 for f in findings if f.status == s) for s in STATUSES}
+    out = dict.fromkeys(STATUSES, 0)
+    for f in findings:
+        out[f.status] += 1
+    return out
 
 
 def paragraph_result(kb: KnowledgeBase, paragraph: Paragraph, findings: list[Finding]) -> ParagraphResult:

@@ -38,7 +38,7 @@ def pick_input(folder: Path) -> tuple[str, Path, Callable[[], object]]:
             lexgap.assess(path)
         except LexgapError:
             continue
-        return path.name, path, lambda: lexgap.assess(path)
+        return path.name, path, lambda path=path: lexgap.assess(path)
     from tests.report_fixtures import make_assessment
 
     answers = folder / "fixture-answers.json"
@@ -63,8 +63,8 @@ def main() -> None:
 
     import weasyprint
 
-    from lexgap.report.fetcher import ASSETS
-    from lexgap.report.pdf import PDF_VARIANT
+    from lexgap.render.fetcher import ASSETS
+    from lexgap.render.pdf import PDF_VARIANT
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Literal
+
+from pydantic import ValidationError
 
 from .engine.answers import Answers, check_value, load_answers
 from .engine.assessment import Assessment
@@ -10,7 +13,8 @@ from .engine.build import build_assessment, visible_values
 from .engine.clips_runtime import Runner
 from .engine.knowledge import KnowledgeBase, load_knowledge
 from .engine.models import Answer
-from .errors import InputError, Problem
+from .engine.validation import describe
+from .errors import InputError, LexgapError, Problem
 
 
 def _inputs(answers: Answers | str | Path, pack: str | Path | None) -> tuple[KnowledgeBase, Answers]:
@@ -62,7 +66,8 @@ class Session:
 
     def set_answer(self, question: str, value: object, *, citation: str | None = None,
                    note: str | None = None, source: str | None = None) -> None:
-        """Give or change one answer; raise InputError (with a plain message) if it is not valid."""
+        """Give or change one answer; raise InputError (with a plain message) if it is not valid, and then
+        leave the session as it was. A citation, note or source of None keeps the current one."""
         q = self.kb.questions.get(question)
         if q is None:
             raise InputError(Problem(self.answers.file, f"unknown question id '{question}'",
@@ -75,9 +80,17 @@ class Session:
         kept.update({"value": value})
         for key, given in (("citation", citation), ("note", note), ("source", source)):
             if given is not None:
+                if not isinstance(given, str):
+                    raise InputError(Problem(self.answers.file, f"{question} (question {q.number}): the {key} "
+                                             f"must be text, not {type(given).__name__}",
+                                             f"give the {key} as text, or None"))
                 kept[key] = given
         updated = dict(self.answers.data.answers)
-        updated[question] = Answer.model_validate(kept)
+        try:
+            updated[question] = Answer.model_validate(kept)
+        except ValidationError as exc:
+            raise InputError([Problem(self.answers.file, f"{question} (question {q.number}): {message}", hint)
+                              for message, hint in describe(exc, Answer)]) from None
         self.answers = Answers(self.answers.file, self.answers.data.model_copy(update={"answers": updated}))
         self._sync()
 
@@ -96,23 +109,58 @@ class Session:
 
 # --- saved assessments ------------------------------------------------------------------------------------
 
-def load_assessment_json(path: str | Path) -> Assessment:
-    """An Assessment saved with `lexgap assess --format json` (or `report -o X.json`)."""
-    from pydantic import ValidationError
+MAX_JSON_BYTES = 32 * 1024 * 1024
+_NOT_ASSESSMENT_HINT = "give an answers file (.yaml) or the JSON written by 'lexgap assess --format json'"
+
+
+def _read_json(path: str | Path) -> tuple[str, object]:
+    """A .json input's text (bounded in size, checked before reading) and its data; InputError if it is
+    too deeply nested to read, None as data if it is not JSON (the answers loader then says where)."""
+    import json
 
     from .engine.yamlio import read_text
 
-    text = read_text(path, max_bytes=32 * 1024 * 1024)
+    text = read_text(path, MAX_JSON_BYTES, "JSON")
+    try:
+        return text, json.loads(text)
+    except RecursionError:
+        raise _too_deep(path) from None
+    except ValueError:
+        return text, None
+
+
+def _too_deep(path: str | Path) -> InputError:
+    return InputError(Problem(str(path), "lists and objects in this JSON file are nested too deeply to be read",
+                              _NOT_ASSESSMENT_HINT))
+
+
+def _assessment_from(text: str, path: str | Path) -> Assessment:
+    from pydantic import ValidationError
+
     try:
         if '"schema_version": 1,' in text or '"schema_version":1,' in text:
             return _upgrade_v1(text)
         return Assessment.model_validate_json(text)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        first = exc.errors(include_url=False)[0]
+        if first["type"] == "json_invalid" and "recursion limit" in first["msg"]:
+            raise _too_deep(path) from None
+        if first["type"] == "json_invalid":
+            raise InputError(Problem(str(path), f"this JSON file cannot be read ({first['msg']})",
+                                     _NOT_ASSESSMENT_HINT)) from None
         where = ".".join(str(p) for p in first["loc"]) or "the top level"
         raise InputError(Problem(str(path), f"this is not a lexgap assessment ({where}: {first['msg']})",
-                                 "give an answers file (.yaml) or the JSON written by 'lexgap assess --format "
-                                 "json'")) from None
+                                 _NOT_ASSESSMENT_HINT)) from None
+
+
+def _looks_like_assessment(data: object) -> bool:
+    return isinstance(data, dict) and "findings" in data and "pack" in data
+
+
+def load_assessment_json(path: str | Path) -> Assessment:
+    """An Assessment saved with `lexgap assess --format json` (or `report -o X.json`)."""
+    text, _ = _read_json(path)
+    return _assessment_from(text, path)
 
 
 def _upgrade_v1(text: str) -> Assessment:
@@ -128,21 +176,20 @@ def _upgrade_v1(text: str) -> Assessment:
 
 def is_assessment_json(path: str | Path) -> bool:
     """A .json file holding an Assessment (rather than an answers file written as JSON)."""
-    import json
-
     if Path(path).suffix.lower() != ".json":
         return False
     try:
-        with open(path, encoding="utf-8-sig") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
-        return False  # the answers loader reports it, with the line and column
-    return isinstance(data, dict) and "findings" in data and "pack" in data
+        return _looks_like_assessment(_read_json(path)[1])
+    except LexgapError:
+        return False  # the answers loader reports it
 
 
-def load_input(path: str | Path, pack: str | Path | None = None) -> tuple[Assessment, str]:
+def load_input(path: str | Path, pack: str | Path | None = None
+               ) -> tuple[Assessment, Literal["answers", "assessment"]]:
     """An Assessment from an answers file (assessed now with `pack`) or from a saved assessment (.json).
-    Returns the assessment and its source ('answers' or 'assessment')."""
-    if is_assessment_json(path):
-        return load_assessment_json(path), "assessment"
+    Returns the assessment and its source ('answers' or 'assessment'). The file is read once."""
+    if Path(path).suffix.lower() == ".json":
+        text, data = _read_json(path)
+        if _looks_like_assessment(data):
+            return _assessment_from(text, path), "assessment"
     return assess(path, pack), "answers"

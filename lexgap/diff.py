@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from . import formatting
-from .engine.assessment import LEVEL_LABELS, STATUS_LABELS, Assessment, gap_count, is_gap_status
+from .engine.assessment import LEVEL_LABELS, STATUS_LABELS, Assessment, Recommendation, gap_count, is_gap_status
 from .errors import InputError, LexgapError, Problem
 
 SCALE = {"not_met": 0, "partial": 1, "met": 2}
@@ -193,12 +193,13 @@ def diff(old: Assessment, new: Assessment, *, old_file: str = "OLD", new_file: s
     new_findings = {f.criterion: f for f in new.findings}
     groups: dict[str, list[CriterionChange]] = {"improved": [], "regressed": [], "information": [], "unchanged": []}
     for cid in sorted(set(old_findings) | set(new_findings)):
-        o, n = old_findings.get(cid), new_findings.get(cid)
-        ref = n or o
-        change = classify(o.status if o else None, n.status if n else None)
-        item = CriterionChange(criterion=cid, paragraph=ref.paragraph, title=ref.title, weight=ref.weight,
-                               old=o.status if o else None, new=n.status if n else None, change=change,
-                               binding=ref.binding)
+        of, nf = old_findings.get(cid), new_findings.get(cid)
+        finding = nf or of
+        assert finding is not None  # the id comes from one side or the other
+        change = classify(of.status if of else None, nf.status if nf else None)
+        item = CriterionChange(criterion=cid, paragraph=finding.paragraph, title=finding.title,
+                               weight=finding.weight, old=of.status if of else None, new=nf.status if nf else None,
+                               change=change, binding=finding.binding)
         key = change if change in ("improved", "regressed", "unchanged") else "information"
         groups[key].append(item)
     old_paras = {p.number: p for p in old.paragraphs}
@@ -206,9 +207,10 @@ def diff(old: Assessment, new: Assessment, *, old_file: str = "OLD", new_file: s
     paragraphs = []
     for number in sorted(set(old_paras) | set(new_paras)):
         o, n = old_paras.get(number), new_paras.get(number)
-        ref = n or o
+        para = n or o
+        assert para is not None  # the number comes from one side or the other
         paragraphs.append(ParagraphChange(
-            number=number, title=ref.title, assessment=ref.assessment, old_score=o.score if o else None,
+            number=number, title=para.title, assessment=para.assessment, old_score=o.score if o else None,
             new_score=n.score if n else None, old_coverage=o.coverage if o else None,
             new_coverage=n.coverage if n else None, old_confirmed=o.confirmed_score if o else None,
             new_confirmed=n.confirmed_score if n else None, old_level=o.level if o else None,
@@ -216,7 +218,7 @@ def diff(old: Assessment, new: Assessment, *, old_file: str = "OLD", new_file: s
     old_recs = {r.id: r for r in old.recommendations}
     new_recs = {r.id: r for r in new.recommendations}
 
-    def ref(r) -> RecommendationRef:
+    def ref(r: Recommendation) -> RecommendationRef:
         return RecommendationRef(id=r.id, title=r.title, priority=r.priority, modality_label=r.modality_label,
                                  criteria=list(r.criteria))
 
@@ -278,7 +280,8 @@ def render_text(p: Progress) -> str:
                  f"({points(_delta(o.legal_score, n.legal_score)) or 'not comparable'}); confirmed "
                  f"{pct(o.legal_confirmed_score)} → {pct(n.legal_confirmed_score)} "
                  f"({points(_delta(o.legal_confirmed_score, n.legal_confirmed_score))}); coverage "
-                 f"{pct(o.legal_coverage)} → {pct(n.legal_coverage)} ({points(_delta(o.legal_coverage, n.legal_coverage))}).")
+                 f"{pct(o.legal_coverage)} → {pct(n.legal_coverage)} "
+                 f"({points(_delta(o.legal_coverage, n.legal_coverage))}).")
     lines.append(f"Level: {_level(o.legal_level)} → {_level(n.legal_level)}. Gaps {o.gaps} → {n.gaps}; in binding "
                  f"obligations {o.binding_gaps} → {n.binding_gaps}. ICMEC legislation: {_icmec(o.icmec_sufficient)} "
                  f"→ {_icmec(n.icmec_sufficient)}.")
@@ -319,13 +322,13 @@ def _view(p: Progress) -> dict[str, object]:
 
 
 def render_markdown(p: Progress) -> str:
-    from .report.templating import markdown_environment
+    from .render.templating import markdown_environment
 
     return markdown_environment().get_template("regional/progress.md.j2").render(**_view(p))
 
 
 def render_html(p: Progress) -> str:
-    from .report.templating import html_environment
+    from .render.templating import html_environment
 
     return html_environment().get_template("regional/progress.html.j2").render(**_view(p))
 
@@ -345,7 +348,7 @@ def render(p: Progress, fmt: str) -> bytes:
     if fmt == "json":
         return p.to_json().encode("utf-8")
     if fmt == "pdf":
-        from .report.pdf import html_to_pdf
+        from .render.pdf import html_to_pdf
 
         return html_to_pdf(render_html(p))
     raise InputError(Problem(fmt, "unknown format", "use text, md, html, pdf or json"))

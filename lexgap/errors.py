@@ -25,17 +25,34 @@ class Problem:
         return f"{text} — {self.hint}" if self.hint else text
 
 
+MAX_PROBLEMS = 100  # listed per error; the rest are counted (a file can hold tens of thousands)
+
+
+def capped(problems: list[Problem], limit: int = MAX_PROBLEMS) -> list[Problem]:
+    """The first `limit` problems, then one line saying how many more there are (and in which file)."""
+    if len(problems) <= limit:
+        return problems
+    rest = problems[limit:]
+    files = {p.file for p in rest}
+    return problems[:limit] + [Problem(
+        files.pop() if len(files) == 1 else "",
+        f"and {len(rest):,} more problems, not listed (lexgap lists the first {limit})",
+        "correct the problems above, then check the file again to see the rest")]
+
+
 class LexgapError(Exception):
-    """Base of every error lexgap reports to a user. `exit_code` is what the CLI exits with."""
+    """Base of every error lexgap reports to a user. `exit_code` is what the CLI exits with.
+
+    `problems` lists at most MAX_PROBLEMS problems and a last line counting the others; `total` is the
+    number of problems found."""
 
     exit_code = 1
 
     def __init__(self, problems: list[Problem] | Problem | str):
-        if isinstance(problems, (Problem, str)):
-            problems = [problems]
-        self.problems: list[Problem] = [
-            p if isinstance(p, Problem) else Problem(file="lexgap", message=p) for p in problems
-        ]
+        items: list[Problem] | list[Problem | str] = [problems] if isinstance(problems, (Problem, str)) else problems
+        found = [p if isinstance(p, Problem) else Problem(file="lexgap", message=p) for p in items]
+        self.total = len(found)
+        self.problems: list[Problem] = capped(found)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -30,7 +30,7 @@ def output_format(path: str | Path | None, fmt: str | None, formats: dict[str, s
         return default
     suffix = Path(path).suffix.lower()
     if suffix not in formats:
-        first = {}
+        first: dict[str, str] = {}
         for ext, name in formats.items():
             first.setdefault(name, ext)
         raise InputError(Problem(str(path), "cannot tell the format from the file extension",

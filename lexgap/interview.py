@@ -26,6 +26,7 @@ from .engine.knowledge import KnowledgeBase
 from .engine.models import YES_NO_VALUES, AnswersFile, Question
 from .engine.relevance import pending
 from .formatting import pct
+from .terminal import echo, printable
 
 COMMANDS = "? guidance · s skip · b back · st status · q stop"
 YES_NO_INPUT = {"y": "yes", "yes": "yes", "p": "partial", "partly": "partial", "partial": "partial",
@@ -45,11 +46,11 @@ def parse_typed(q: Question, text: str) -> tuple[Any, str | None]:
     if low in ("u", "unknown"):
         return "unknown", None
     if q.type == "yes_no":
-        value = YES_NO_INPUT.get(low)
-        if value == "partial" and not q.partial:
+        word = YES_NO_INPUT.get(low)
+        if word == "partial" and not q.partial:
             return None, "this question asks a plain fact: type y (yes), n (no) or u (unknown)"
-        if value:
-            return value, None
+        if word:
+            return word, None
         return None, ("type y (yes), p (partly), n (no) or u (unknown)" if q.partial
                       else "type y (yes), n (no) or u (unknown)")
     options = [o.value for o in q.options]
@@ -153,15 +154,15 @@ class Interview:
                 continue
             if outcome == "back":
                 if not self.answered_now:
-                    click.echo("  There is no earlier answer in this session to go back to.")
+                    echo("  There is no earlier answer in this session to go back to.")
                     continue
                 previous = self.answered_now.pop()
                 self.session.retract_answer(previous)
                 self.save(self.answers)
                 self.skipped.discard(previous)
                 assessment = self.session.assessment
-                click.echo(f"  Back to question {self.kb.questions[previous].number}: its answer is withdrawn; "
-                           "answer it again.")
+                echo(f"  Back to question {self.kb.questions[previous].number}: its answer is withdrawn; "
+                     "answer it again.")
                 continue
             before = {w.id for w in assessment.warnings}
             assessment = self.session.assessment
@@ -173,14 +174,15 @@ class Interview:
 
     def ask(self, q: Question, remaining: int) -> str:
         sections = {s.id: s.title for s in self.kb.questionnaire.sections}
-        click.echo("")
+        echo("")
         more = ""
         if self.last_remaining is not None and remaining > self.last_remaining:
             added = remaining - self.last_remaining
             more = f"; {added} more now appl{'ies' if added == 1 else 'y'} because of your last answer"
         self.last_remaining = remaining
-        click.echo(click.style(f"Question {q.number}", bold=True) + f"  ({sections.get(q.section, q.section)}; "
-                   f"{len(self.answers.answers)} answered, at most {remaining} to go{more})")
+        click.echo(click.style(f"Question {q.number}", bold=True) + printable(  # styled: printable by hand
+            f"  ({sections.get(q.section, q.section)}; {len(self.answers.answers)} answered, at most {remaining} "
+            f"to go{more})"))
         echo_wrapped(q.text)
         if q.type in ("single_choice", "multiple_choice"):
             for i, o in enumerate(q.options, 1):
@@ -193,7 +195,7 @@ class Interview:
                 self.guidance(q)
                 continue
             if command in ("s", "skip"):
-                click.echo("  Skipped for now; it will be asked again next time.")
+                echo("  Skipped for now; it will be asked again next time.")
                 return "skip"
             if command in ("b", "back"):
                 return "back"
@@ -203,11 +205,11 @@ class Interview:
                 self.show_all(self.session.assessment)
                 continue
             if not command:
-                click.echo(f"  Type an answer ({answer_hint(q)}), or ? for guidance.")
+                echo(f"  Type an answer ({answer_hint(q)}), or ? for guidance.")
                 continue
             value, problem = parse_typed(q, typed)
             if problem:
-                click.echo(f"  {problem}")
+                echo(f"  {problem}")
                 continue
             citation = self.ask_citation(q, value)
             self.session.set_answer(q.id, value, citation=citation)
@@ -226,10 +228,10 @@ class Interview:
                                  default="", show_default=False, prompt_suffix="\n  > ")
             text = " ".join(typed.split())
             if not text:
-                click.echo("  No provision cited: the report will list this answer among those to be cited.")
+                echo("  No provision cited: the report will list this answer among those to be cited.")
                 return None
             if looks_like_an_answer(text):
-                click.echo(f"  '{text}' looks like an answer, not a provision: type the law and its article, "
+                echo(f"  '{text}' looks like an answer, not a provision: type the law and its article, "
                            "or press Enter to skip.")
                 continue
             return text
@@ -240,13 +242,13 @@ class Interview:
             instruments = self.kb.instruments
             refs = "; ".join(f"{instruments[r.instrument].short_title if r.instrument in instruments else r.instrument}"
                              f", art. {r.article}" for r in q.references)
-            click.echo(f"  Instruments: {refs}")
+            echo(f"  Instruments: {refs}")
         if q.id in self.kb.show_if:
             from .wording import describe_condition
 
-            click.echo(f"  Asked because {describe_condition(self.kb, self.kb.show_if[q.id])}.")
+            echo(f"  Asked because {describe_condition(self.kb, self.kb.show_if[q.id])}.")
         if q.citation == "required":
-            click.echo("  After the answer, give the national provision (title of the law, article, date).")
+            echo("  After the answer, give the national provision (title of the law, article, date).")
 
     def show_status(self, q: Question, assessment: Assessment) -> None:
         paragraphs = {p.number: p for p in assessment.paragraphs}
@@ -256,7 +258,7 @@ class Interview:
                 echo_wrapped(paragraph_line(p), indent="  ", hanging="    ")
 
     def show_all(self, assessment: Assessment) -> None:
-        click.echo("  Status of every paragraph so far:")
+        echo("  Status of every paragraph so far:")
         for p in assessment.paragraphs:
             echo_wrapped(paragraph_line(p), indent="  ", hanging="    ")
 
@@ -267,7 +269,7 @@ def echo_wrapped(text: str, indent: str = "", hanging: str | None = None) -> Non
     import textwrap
 
     width = max(40, min(shutil.get_terminal_size((100, 24)).columns, 120))
-    click.echo(textwrap.fill(text, width=width, initial_indent=indent,
+    echo(textwrap.fill(text, width=width, initial_indent=indent,
                              subsequent_indent=indent if hanging is None else hanging,
                              break_long_words=False, break_on_hyphens=False))
 
@@ -293,25 +295,25 @@ def new_answers_file(kb: KnowledgeBase, name: str, assessors: list[str], date: d
 
 def ask_header(kb: KnowledgeBase) -> AnswersFile:
     """The State and the assessment, asked before the first question."""
-    click.echo(f"{kb.questionnaire.title}")
-    click.echo("First, the State and who is answering. (Ctrl-C stops at any time; answers are saved as you go.)")
+    echo(f"{kb.questionnaire.title}")
+    echo("First, the State and who is answering. (Ctrl-C stops at any time; answers are saved as you go.)")
     while True:
         name = " ".join(click.prompt("Name of the State", default="", show_default=False).split())
         if name:
             break
-        click.echo("  The name of the State is needed.")
+        echo("  The name of the State is needed.")
     while True:
         code = click.prompt("ISO 3166 country code (two or three capital letters; Enter to leave empty)",
                             default="", show_default=False).strip()
         if not code or re.fullmatch(r"[A-Z]{2,3}", code):
             break
-        click.echo("  Two or three capital letters, e.g. KE or KEN; XA to XZ for a fictional State.")
+        echo("  Two or three capital letters, e.g. KE or KEN; XA to XZ for a fictional State.")
     while True:
         who = click.prompt("Who is answering (names, separated by ;)", default="", show_default=False)
         assessors = [a.strip() for a in who.split(";") if a.strip()]
         if assessors:
             break
-        click.echo("  At least one name is needed.")
+        echo("  At least one name is needed.")
     while True:
         when = click.prompt("Date of the assessment (the law in force on that date)",
                             default=dt.date.today().isoformat()).strip()
@@ -319,7 +321,7 @@ def ask_header(kb: KnowledgeBase) -> AnswersFile:
             date = dt.date.fromisoformat(when)
             break
         except ValueError:
-            click.echo("  Write the date as YYYY-MM-DD.")
+            echo("  Write the date as YYYY-MM-DD.")
     fictional = click.confirm("Is this a fictional State, for training only?", default=False)
     return new_answers_file(kb, name, assessors, date, code or None, fictional)
 

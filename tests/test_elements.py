@@ -149,3 +149,33 @@ def test_no_binding_duty_rests_on_an_unchecked_article(kb):
                 if not art.checked:
                     unchecked.append(f"{eid}: {b.instrument} {b.article}")
     assert not unchecked, "binding articles not checked against an official text:\n" + "\n".join(unchecked)
+
+
+def test_icmec_lens_as_icmec_defines_it(kb):
+    """Fictional answers that meet ICMEC's five criteria exactly as ICMEC words them, and nothing more, give
+    'sufficient'; an offence of obtaining access is not among them (criterion 3 is technology-facilitated
+    offences)."""
+    from lexgap import assess
+    from lexgap.engine.answers import Answers
+    from lexgap.engine.models import AnswersFile
+
+    exactly = {
+        "definitions.csam_specific": "yes",                       # C1 legislation specific to the material
+        "definitions.csam_scope": ["sexual_activity"],              # C2 a definition of the material
+        "offences.csam_acts": ["distribute"],                       # C3 technology-facilitated offences
+        "offences.technology_neutral": "yes",
+        "offences.possession": "yes",                               # C4 knowing possession, whatever the intent
+        "industry.reporting_duty": "yes",                           # C5 ISPs must report
+        "offences.access": "no",                                    # not an ICMEC criterion
+    }
+    def verdict(answers: dict) -> bool | None:
+        data = AnswersFile.model_validate({
+            "state": {"name": "Icmecia", "fictional": True},
+            "assessment": {"date": "2026-12-01", "assessors": ["test"], "status": "draft", "pack": kb.pack.id,
+                           "pack_version": kb.pack.version},
+            "answers": {q: {"value": v} for q, v in answers.items()}})
+        return assess(Answers("icmecia.yaml", data)).crosswalk.icmec.sufficient
+
+    assert verdict(exactly) is True
+    assert verdict({q: v for q, v in exactly.items() if q != "industry.reporting_duty"}) is True  # all but C5
+    assert verdict(dict(exactly, **{"offences.possession": "partial"})) is False  # C4 needs simple possession

@@ -98,6 +98,7 @@ def outcome(kb, values: dict):
     return {c: (d.status, d.binding) for c, d in evaluation.decisions.items()}, evaluation.warnings
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10_000), share=st.sampled_from([0.1, 0.4, 0.7, 0.95]))
@@ -246,6 +247,7 @@ def test_invalid_answers_are_explained_and_asked_again(kb, tmp_path):
     assert q.number in result.stdout
 
 
+@pytest.mark.slow
 def test_a_whole_interview_answered_unknown_ends(kb, tmp_path):
     result = run("-o", "veridia.yaml", input_lines=HEADER_INPUT + ["u"] * (len(kb.questions) + 5), cwd=tmp_path)
     assert result.exit_code == 0, result.output[-2000:]

@@ -10,8 +10,8 @@ import pytest
 from pypdf import PdfReader
 
 from lexgap import report
-from lexgap.report.fetcher import ASSETS, AssetsOnlyFetcher, BlockedURL
-from lexgap.report.pdf import html_to_pdf
+from lexgap.render.fetcher import ASSETS, AssetsOnlyFetcher, BlockedURL
+from lexgap.render.pdf import html_to_pdf
 
 from .report_fixtures import make_assessment, with_answer_texts
 
@@ -70,6 +70,7 @@ def test_markdown_shows_hostile_answers_as_text(probe):
         assert tag not in markdown.replace("\\<", "")
 
 
+@pytest.mark.slow
 def test_pdf_of_hostile_answers_fetches_nothing_and_attaches_only_the_answers(probe, tmp_path):
     base, seen = probe
     note, citation = hostile(base)

@@ -38,7 +38,8 @@ def _missing() -> str | None:
 _REASON = _missing()
 if _REASON and REQUIRED:
     raise RuntimeError(f"browser tests required (LEXGAP_REQUIRE_BROWSER=1) but {_REASON}")
-pytestmark = pytest.mark.skipif(_REASON is not None, reason=_REASON or "")
+pytestmark = [pytest.mark.skipif(_REASON is not None, reason=_REASON or ""),
+              pytest.mark.slow]  # a real browser: run by CI, left out of the quick loop (-m "not slow")
 
 
 def expect(locator):  # playwright's assertion helper, imported only when playwright is there

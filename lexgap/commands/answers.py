@@ -1,11 +1,13 @@
 """The commands on one State's answers: validate, schema, assess, explain and report."""
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import click
 
+from ..terminal import echo
 from .base import check_outputs, table
 from .options import FORCE, PACK
 
@@ -26,15 +28,15 @@ def validate_cmd(answers: tuple[Path, ...], pack: str | None) -> None:
             loaded = load_answers(path, kb)
         except Error as exc:
             for problem in exc.problems:
-                click.echo(f"error: {problem}", err=True)
+                echo(f"error: {problem}", err=True)
             worst = max(worst, exc.exit_code)
             continue
         data = loaded.data
         marker = " (fictional)" if data.state.fictional else ""
-        click.echo(f"{path}: valid — {data.state.name}{marker}, {len(data.answers)} answers, "
+        echo(f"{path}: valid — {data.state.name}{marker}, {len(data.answers)} answers, "
                    f"{data.assessment.status}, {data.assessment.date}")
         for line in consistency_warnings(kb, loaded):
-            click.echo(f"  {line}")
+            echo(f"  {line}")
     sys.exit(worst)
 
 
@@ -63,7 +65,7 @@ def schema_cmd(name: str) -> None:
     """Print the JSON Schema of a kind of file."""
     from ..engine.schemas import dumps, generate
 
-    click.echo(dumps(generate(name)), nl=False)
+    echo(dumps(generate(name)), nl=False)
 
 
 # --- assessment ------------------------------------------------------------------------------------------
@@ -93,40 +95,40 @@ def assess_cmd(answers: Path, pack: str | None, fmt: str, bill: Path | None) -> 
         assessment = api.assess(answers, pack)
     if fmt == "json":
         if effect is None:
-            click.echo(assessment.to_json(), nl=False)
+            echo(assessment.to_json(), nl=False)
         else:
             import json
 
             data = {"bill_effect": effect.model_dump(mode="json"), "assessment": assessment.model_dump(mode="json")}
-            click.echo(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False))
+            echo(json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False))
         return
     if fmt == "markdown":
         from ..report import render_markdown
 
-        click.echo(render_markdown(assessment), nl=False)
+        echo(render_markdown(assessment), nl=False)
         return
     from ..engine.assessment import LEVEL_LABELS
     from ..formatting import pct as _pct
 
     s = assessment.summary
     state = assessment.state.name + (" (fictional)" if assessment.state.fictional else "")
-    click.echo(f"{state} — {assessment.pack.resolution}, pack {assessment.pack.version}, "
-               f"{assessment.assessment.status} of {assessment.assessment.date}")
-    click.echo(f"Legal-gap score {_pct(s.legal_score)} at {_pct(s.legal_coverage)} coverage: "
-               f"{LEVEL_LABELS[s.legal_level]}. Engagement: {LEVEL_LABELS[s.engagement_level]}.\n")
+    echo(f"{state} — {assessment.pack.resolution}, pack {assessment.pack.version}, "
+         f"{assessment.assessment.status} of {assessment.assessment.date}")
+    echo(f"Legal-gap score {_pct(s.legal_score)} at {_pct(s.legal_coverage)} coverage: "
+         f"{LEVEL_LABELS[s.legal_level]}. Engagement: {LEVEL_LABELS[s.engagement_level]}.\n")
     table([[f"OP{p.number}", _pct(p.score), _pct(p.coverage), LEVEL_LABELS[p.level], p.title]
            for p in assessment.paragraphs], ["PARA", "SCORE", "COVERAGE", "LEVEL", "TITLE"])
-    click.echo("")
+    echo("")
     table([[f.criterion, STATUS_MARK[f.status], f.binding, f.title] for f in assessment.findings],
           ["CRITERION", "OUTCOME", "BINDING", "TITLE"])
     if assessment.recommendations:
-        click.echo("\nRecommendations, in the order to carry them out:")
+        echo("\nRecommendations, in the order to carry them out:")
         for r in assessment.recommendations:
-            click.echo(f"  {r.rank:>2}. [{r.priority}] {r.title} ({r.modality_label}; {', '.join(r.criteria)})")
+            echo(f"  {r.rank:>2}. [{r.priority}] {r.title} ({r.modality_label}; {', '.join(r.criteria)})")
     if assessment.warnings:
-        click.echo("\nWarnings:")
+        echo("\nWarnings:")
         for w in assessment.warnings:
-            click.echo(f"  {w.id}: {w.message} {w.advice}")
+            echo(f"  {w.id}: {w.message} {w.advice}")
     if effect is not None:
         print_bill_effect(effect)
 
@@ -134,24 +136,31 @@ def assess_cmd(answers: Path, pack: str | None, fmt: str, bill: Path | None) -> 
 def print_bill_effect(effect) -> None:  # noqa: ANN001 - a whatif.BillEffect, imported lazily
     """The effect of a draft bill, element by element, for a person to read."""
     from ..engine.assessment import STATUS_LABELS
+    from ..formatting import pct as _pct
 
     b = effect.bill
-    click.echo(f"\nWith the bill: {b.title} ({b.status.replace('_', ' ')}, {b.date}). The answers above include it; "
+    echo(f"\nWith the bill: {b.title} ({b.status.replace('_', ' ')}, {b.date}). The answers above include it; "
                "the answers file is unchanged.")
-    click.echo(f"Binding gaps {effect.binding_gaps_before} → {effect.binding_gaps_after}; legal-gap score "
+    echo(f"Binding gaps {effect.binding_gaps_before} → {effect.binding_gaps_after}; legal-gap score "
                f"{_pct(effect.legal_score_before)} → {_pct(effect.legal_score_after)}.")
     for label, changes in (("It would close", effect.closes), ("It would improve", effect.improves),
                            ("It would newly break", effect.breaks), ("It leaves open", effect.leaves_open)):
         if not changes:
             continue
-        click.echo(f"{label} ({len(changes)}):")
+        echo(f"{label} ({len(changes)}):")
         for c in changes:
-            click.echo(f"  {c.criterion} {c.requirement} [{STATUS_LABELS[c.before]} → {STATUS_LABELS[c.after]}]")
-            click.echo(f"      {c.obligation}")
+            echo(f"  {c.criterion} {c.requirement} [{STATUS_LABELS[c.before]} → {STATUS_LABELS[c.after]}]")
+            echo(f"      {c.obligation}")
     if effect.binding_met:
-        click.echo("Binding obligations it would meet:")
+        echo("Binding obligations it would meet:")
         for line in effect.binding_met:
-            click.echo(f"  {line}")
+            echo(f"  {line}")
+
+
+def criterion_spelling(text: str) -> str:
+    """P01.05 however typed: 'p01.05', 'P1.5' and ' P01.05 ' all name P01.05; anything else is left as it is."""
+    match = re.fullmatch(r"\s*[Pp](\d{1,2})\.(\d{1,2})\s*", text)
+    return f"P{int(match[1]):02d}.{int(match[2]):02d}" if match else text
 
 
 @click.command("explain")
@@ -166,42 +175,43 @@ def explain_cmd(answers: Path, criterion: str, pack: str | None) -> None:
 
     assessment = api.assess(answers, pack)
     ids = [f.criterion for f in assessment.findings]
+    criterion = criterion_spelling(criterion)
     if criterion not in ids:
         raise click.BadParameter(f"no criterion '{criterion}'. {near(criterion, ids)}".strip(),
                                  param_hint="CRITERION")
     f = assessment.finding(criterion)
     e = f.explanation
-    click.echo(f"{f.criterion} {f.title}")
-    click.echo(f"Outcome: {STATUS_LABELS[f.status]} ({f.binding}"
+    echo(f"{f.criterion} {f.title}")
+    echo(f"Outcome: {STATUS_LABELS[f.status]} ({f.binding}"
                + (f" under {', '.join(f.binding_instruments)}" if f.binding_instruments else "") + ")")
-    click.echo(f"\n{e.sentence}\n")
+    echo(f"\n{e.sentence}\n")
     if f.elements:
-        click.echo("Elements:")
+        echo("Elements:")
         for el in f.elements:
             line = f"  [{STATUS_LABELS[el.status]}] {el.statement or el.requirement}"
             if el.citations:
                 line += f" ({'; '.join(el.citations)})"
-            click.echo(line)
-            click.echo(f"      {el.obligation}")
+            echo(line)
+            echo(f"      {el.obligation}")
             for q in el.settle:
-                click.echo(f"      to decide it, answer Q{q.number} {q.text}")
-    click.echo(f"Decided by rule: {e.rule}")
+                echo(f"      to decide it, answer Q{q.number} {q.text}")
+    echo(f"Decided by rule: {e.rule}")
     if e.answers:
-        click.echo("Answers it rests on:")
+        echo("Answers it rests on:")
         for a in e.answers:
             cited = f" — {a.citation}" if a.citation else " — no provision cited"
-            click.echo(f"  Q{a.number} {a.display}{cited}")
+            echo(f"  Q{a.number} {a.display}{cited}")
     if e.concepts:
-        click.echo("Intermediate conclusions:")
+        echo("Intermediate conclusions:")
         for c in e.concepts:
-            click.echo(f"  {c.id}: {c.statement or 'undecided'}")
+            echo(f"  {c.id}: {c.statement or 'undecided'}")
     if e.inputs:
-        click.echo(f"Derived from: {', '.join(e.inputs)}")
+        echo(f"Derived from: {', '.join(e.inputs)}")
     if e.settle:
-        click.echo("Questions that would settle it:")
+        echo("Questions that would settle it:")
         for q in e.settle:
-            click.echo(f"  Q{q.number} {q.text}")
-    click.echo("Instrument articles: " + "; ".join(a.label for a in f.basis))
+            echo(f"  Q{q.number} {q.text}")
+    echo("Instrument articles: " + "; ".join(a.label for a in f.basis))
 
 
 @click.command("report")
@@ -219,4 +229,4 @@ def report_cmd(answers: Path, out: Path, fmt: str | None, force: bool, pack: str
 
     report_format(str(out), fmt)  # refuse an unknown format before assessing
     check_outputs([(out, "report")], [answers], force)
-    click.echo(f"wrote {write_report(api.assess(answers, pack), str(out), fmt, answers_path=str(answers))}")
+    echo(f"wrote {write_report(api.assess(answers, pack), str(out), fmt, answers_path=str(answers))}")

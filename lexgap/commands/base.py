@@ -26,6 +26,7 @@ from typing import Any
 import click
 
 from ..errors import LexgapError, Problem
+from ..terminal import echo
 
 EXIT_LEFT_OUT = 6
 EXIT_INTERRUPTED = 130
@@ -48,7 +49,7 @@ class Failed(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         for problem in self.error.problems:
-            click.echo(f"error: {problem}", err=True)
+            echo(f"error: {problem}", err=True)
 
 
 class LexgapGroup(click.Group):
@@ -108,7 +109,7 @@ def check_folder(path: Path, what: str = "file") -> None:
 
 
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
+    echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
 
 
 def table(rows: list[list[str]], headers: list[str]) -> None:
@@ -116,7 +117,7 @@ def table(rows: list[list[str]], headers: list[str]) -> None:
     widths = [max(len(str(r[i])) for r in rows + [headers]) for i in range(len(headers) - 1)]
     for row in [headers] + rows:
         cells = [str(c).ljust(w) for c, w in zip(row, widths)] + [str(row[-1])]
-        click.echo("  ".join(cells).rstrip())
+        echo("  ".join(cells).rstrip())
 
 
 def stderr_is_terminal() -> bool:

@@ -8,6 +8,7 @@ import click
 
 from ..errors import MissingFileError, Problem
 from ..files import write_atomic
+from ..terminal import echo
 from .base import EXIT_LEFT_OUT, check_outputs, progress
 from .options import FORCE, PACK
 
@@ -65,21 +66,21 @@ def compare_cmd(inputs: tuple[Path, ...], out: Path | None, fmt: str | None, csv
     if xlsx_out is not None:
         write_atomic(xlsx_out, cmp.to_xlsx(comparison), "workbook")
         written.append(str(xlsx_out))
-    if out is not None:
+    if out is not None and fmt is not None:
         write_atomic(out, cmp.render(comparison, fmt, csv_text), "report")
         written.append(str(out))
     n = len(comparison.states)
     if written:
-        click.echo(f"wrote {', '.join(written)}: {n} State{'s' if n != 1 else ''} compared, "
-                   f"{len(comparison.ranking)} ranked")
+        echo(f"wrote {', '.join(written)}: {n} State{'s' if n != 1 else ''} compared, "
+             f"{len(comparison.ranking)} ranked")
     else:
         _print_summary(comparison)
     if comparison.left_out:
         for lo in comparison.left_out:
             for problem in lo.problems:
-                click.echo(f"error: {problem}", err=True)
-        click.echo(f"left out {len(comparison.left_out)} file(s); the comparison covers the other {n}. Correct "
-                   "them (lexgap validate FILE lists every problem) and compare again.", err=True)
+                echo(f"error: {problem}", err=True)
+        echo(f"left out {len(comparison.left_out)} file(s); the comparison covers the other {n}. Correct "
+             "them (lexgap validate FILE lists every problem) and compare again.", err=True)
         sys.exit(EXIT_LEFT_OUT)
 
 
@@ -87,8 +88,8 @@ def _print_summary(c) -> None:
     from ..formatting import pct
     from ..engine.assessment import LEVEL_LABELS
 
-    click.echo(f"{c.title} — {c.pack_id} {', '.join(c.pack_versions)}; {len(c.states)} States, "
-               f"{len(c.ranking)} ranked")
+    echo(f"{c.title} — {c.pack_id} {', '.join(c.pack_versions)}; {len(c.states)} States, "
+         f"{len(c.ranking)} ranked")
     rows = [[str(s.rank) if s.rank else "–", s.name, LEVEL_LABELS[s.legal_level], pct(s.legal_confirmed_score),
              pct(s.legal_score), pct(s.legal_coverage), str(s.binding_gaps),
              {True: "yes", False: "no", None: "unknown"}[s.icmec_sufficient]]
@@ -96,9 +97,9 @@ def _print_summary(c) -> None:
     headers = ["RANK", "STATE", "LEVEL", "CONFIRMED", "SCORE", "COVERAGE", "BINDING GAPS", "ICMEC"]
     widths = [max(len(r[i]) for r in rows + [headers]) for i in range(len(headers))]
     for row in [headers] + rows:
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
     if c.common_gaps:
-        click.echo("\nCommon gaps (not met in at least half of the States): "
-                   + ", ".join(g.criterion for g in c.common_gaps))
+        echo("\nCommon gaps (not met in at least half of the States): "
+             + ", ".join(g.criterion for g in c.common_gaps))
     if c.priorities:
-        click.echo("Regional priorities: " + "; ".join(f"{p.title} ({p.count} States)" for p in c.priorities[:5]))
+        echo("Regional priorities: " + "; ".join(f"{p.title} ({p.count} States)" for p in c.priorities[:5]))

@@ -7,6 +7,7 @@ import click
 
 from ..errors import Problem
 from ..files import write_atomic
+from ..terminal import echo
 from .base import Refused, check_outputs
 from .options import FORCE, PACK
 
@@ -54,8 +55,8 @@ def diff_cmd(old: Path, new: Path, out: Path | None, fmt: str | None, allow_diff
                       allow_different_states=allow_different_states)
     data = d.render(progress, kind)
     if out is None:
-        click.echo(data.decode("utf-8"), nl=False)
+        echo(data.decode("utf-8"), nl=False)
         return
     write_atomic(out, data, "comparison")
-    click.echo(f"wrote {out}: {len(progress.improved)} improved, {len(progress.regressed)} regressed, "
-               f"{len(progress.closed)} recommendation(s) closed, {len(progress.opened)} opened")
+    echo(f"wrote {out}: {len(progress.improved)} improved, {len(progress.regressed)} regressed, "
+         f"{len(progress.closed)} recommendation(s) closed, {len(progress.opened)} opened")

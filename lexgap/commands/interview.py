@@ -8,6 +8,7 @@ import click
 
 from ..errors import MissingFileError, Problem
 from ..files import write_atomic
+from ..terminal import echo
 from .base import EXIT_INTERRUPTED, Refused, check_outputs, same_file
 from .options import FORCE, PACK
 
@@ -50,11 +51,11 @@ def interview_cmd(out: Path | None, resume: Path | None, force: bool, pack: str 
         if answers.migration is not None:
             m = answers.migration
             keep = resume.with_name(f"{resume.stem}.pack-{m.from_version}{resume.suffix}")
-            click.echo(f"{resume} was written for version {m.from_version} of the rule pack. It is carried over to "
+            echo(f"{resume} was written for version {m.from_version} of the rule pack. It is carried over to "
                        f"{m.to_version}: {len(m.mapped)} answer(s) mapped to the new questions, "
                        f"{len(m.kept_as_notes)} kept as notes on the nearest question.")
             for line in m.lines:
-                click.echo(f"  {line}")
+                echo(f"  {line}")
             if not click.confirm(f"Continue with the carried-over answers (the original is kept as {keep.name})?",
                                  default=True):
                 raise Refused(Problem(str(resume), "not carried over; nothing was changed",
@@ -66,7 +67,7 @@ def interview_cmd(out: Path | None, resume: Path | None, force: bool, pack: str 
                 import shutil
 
                 shutil.copy2(resume, keep)
-                click.echo(f"Kept the original as {keep}.")
+                echo(f"Kept the original as {keep}.")
     else:
         target = out or Path("answers.yaml")
         if target.exists() and not force:
@@ -89,31 +90,31 @@ def interview_cmd(out: Path | None, resume: Path | None, force: bool, pack: str 
             data = ask_header(kb)
             save(data)
             answers = Answers(str(target), data)
-            click.echo(f"Saved the State and assessment details in {target}.")
+            echo(f"Saved the State and assessment details in {target}.")
         else:
             if resume is not None and (not same_file(target, resume) or answers.migration is not None):
                 save(answers.data)
-            click.echo(f"Continuing {answers.data.state.name}: {len(answers.data.answers)} answers so far, in "
-                       f"{target}.")
+            echo(f"Continuing {answers.data.state.name}: {len(answers.data.answers)} answers so far, in "
+                 f"{target}.")
         interview = start(kb, Answers(str(target), answers.data), target, save, pack)
         finished = interview.run()
     except (click.Abort, KeyboardInterrupt, EOFError):
-        click.echo("", err=True)
+        echo("", err=True)
         if target.exists():
-            click.echo(f"Interview paused. Every answer given is saved in {target}. Continue with: "
-                       f"lexgap interview --resume {target}", err=True)
+            echo(f"Interview paused. Every answer given is saved in {target}. Continue with: "
+                 f"lexgap interview --resume {target}", err=True)
         else:
-            click.echo("Interview stopped before anything was saved; start again with: lexgap interview"
-                       + (f" -o {target}" if out else ""), err=True)
+            echo("Interview stopped before anything was saved; start again with: lexgap interview"
+                 + (f" -o {target}" if out else ""), err=True)
         sys.exit(EXIT_INTERRUPTED)
     data = interview.answers
     if finished:
         a = interview.session.assessment
-        click.echo("")
-        click.echo(f"Done: every question that can change a finding has been answered ({len(data.answers)} answers, "
-                   f"{len(interview.skipped)} skipped). Saved in {target}.")
-        click.echo(f"Legal score {_pct(a.summary.legal_score)} at {_pct(a.summary.legal_coverage)} coverage. "
-                   f"Next: lexgap report {target} -o report.pdf")
+        echo("")
+        echo(f"Done: every question that can change a finding has been answered ({len(data.answers)} answers, "
+             f"{len(interview.skipped)} skipped). Saved in {target}.")
+        echo(f"Legal score {_pct(a.summary.legal_score)} at {_pct(a.summary.legal_coverage)} coverage. "
+             f"Next: lexgap report {target} -o report.pdf")
     else:
-        click.echo(f"Stopped. {len(data.answers)} answers are saved in {target}. Continue with: "
-                   f"lexgap interview --resume {target}")
+        echo(f"Stopped. {len(data.answers)} answers are saved in {target}. Continue with: "
+             f"lexgap interview --resume {target}")

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from ..terminal import echo
 from .base import check_outputs
 from .options import FORCE, PACK, output_option
 
@@ -41,7 +42,7 @@ def migrate_cmd(answers: Path, out: Path, force: bool, pack: str | None) -> None
         f"Carried over from pack {report.from_version} to {report.to_version} by 'lexgap migrate' from "
         f"{answers.name}."])
     write_atomic(out, text, "answers file")
-    click.echo(f"Wrote {out}: {len(report.mapped)} answer(s) mapped to new questions, "
+    echo(f"Wrote {out}: {len(report.mapped)} answer(s) mapped to new questions, "
                f"{len(report.kept_as_notes)} kept as notes to review.")
     for line in report.lines:
-        click.echo(f"  {line}")
+        echo(f"  {line}")

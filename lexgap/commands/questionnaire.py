@@ -8,6 +8,7 @@ import click
 
 from ..errors import Problem
 from ..files import write_atomic
+from ..terminal import echo
 from .base import Refused, check_outputs, echo_json, table
 from .options import FORCE, FORMAT_TABLE_JSON, PACK
 
@@ -34,7 +35,7 @@ def questionnaire_list(pack: str | None, section: str | None, fmt: str) -> None:
         echo_json([q.model_dump(exclude_none=True) for q in questions])
         return
     table([[q.number, q.id, q.type, q.text] for q in questions], ["NO.", "ID", "TYPE", "QUESTION"])
-    click.echo(f"\n{len(questions)} questions")
+    echo(f"\n{len(questions)} questions")
 
 
 @questionnaire.command("export")
@@ -65,8 +66,8 @@ def questionnaire_export(out: Path, answers: Path | None, force: bool, pack: str
     loaded = load_answers(answers, kb) if answers is not None else None
     write_atomic(out, export_workbook(kb, loaded), "workbook")
     prefilled = f", prefilled with {len(loaded.data.answers)} answers from {answers}" if loaded else ""
-    click.echo(f"wrote {out}: {len(kb.questionnaire.questions)} questions{prefilled}. Send it to the focal point; "
-               f"read it back with: lexgap questionnaire import {out} -o ANSWERS.yaml")
+    echo(f"wrote {out}: {len(kb.questionnaire.questions)} questions{prefilled}. Send it to the focal point; "
+         f"read it back with: lexgap questionnaire import {out} -o ANSWERS.yaml")
 
 
 @questionnaire.command("import")
@@ -97,4 +98,4 @@ def questionnaire_import(workbook: Path, out: Path, force: bool, pack: str | Non
                                       f"{dt.date.today().isoformat()}.", f"Check it with: lexgap validate {out.name}"])
     parse_answers(text, kb, str(out))  # what is written always loads
     write_atomic(out, text, "answers file")
-    click.echo(f"wrote {out}: {len(data.answers)} answers for {data.state.name} (from {workbook})")
+    echo(f"wrote {out}: {len(data.answers)} answers for {data.state.name} (from {workbook})")

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from ..terminal import echo
 from .base import echo_json, table
 from .options import DRAFT, FORMAT_TABLE_JSON, PACK, QUESTIONNAIRE
 
@@ -39,10 +40,10 @@ def rules_validate(pack: str | None, questionnaire: Path | None, draft: bool) ->
     from ..engine.knowledge import load_knowledge
 
     kb = load_knowledge(pack, draft, questionnaire)
-    click.echo(f"{kb.pack.id} {kb.pack.version}: valid — {len(kb.paragraphs)} paragraphs, {len(kb.criteria)} "
-               f"criteria, {len(kb.concepts)} concepts, {len(kb.questions)} questions, "
-               f"{len(kb.consistency)} consistency rules, {len(kb.packages)} reform packages.")
-    click.echo(questionnaire_used(kb, questionnaire))
+    echo(f"{kb.pack.id} {kb.pack.version}: valid — {len(kb.paragraphs)} paragraphs, {len(kb.criteria)} "
+         f"criteria, {len(kb.concepts)} concepts, {len(kb.questions)} questions, "
+         f"{len(kb.consistency)} consistency rules, {len(kb.packages)} reform packages.")
+    echo(questionnaire_used(kb, questionnaire))
 
 
 @rules.command("list")
@@ -54,7 +55,7 @@ def rules_list(pack: str | None, paragraph: int | None, fmt: str) -> None:
     from ..engine.knowledge import load_knowledge
 
     kb = load_knowledge(pack)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for para in kb.paragraphs:
         if paragraph is not None and para.paragraph != paragraph:
             continue
@@ -79,7 +80,7 @@ def rules_list(pack: str | None, paragraph: int | None, fmt: str) -> None:
         return
     table([[r["id"], r["weight"], r["kind"], ", ".join(r["binding_for"]) or "-", r["title"]] for r in rows],
           ["ID", "WEIGHT", "KIND", "BINDING FOR", "TITLE"])
-    click.echo(f"\n{len(rows)} criteria, {sum(len(r['elements']) for r in rows)} elements")
+    echo(f"\n{len(rows)} criteria, {sum(len(r['elements']) for r in rows)} elements")
 
 
 @rules.command("show")
@@ -100,7 +101,7 @@ def rules_show(item_id: str, pack: str | None) -> None:
         hint = near(item_id, list(kb.criteria) + list(kb.concepts) + list(others))
         raise click.BadParameter(f"no criterion, concept, rule or package '{item_id}'. {hint}".strip(),
                                  param_hint="ITEM_ID")
-    click.echo(yaml.safe_dump(item.model_dump(exclude_none=True), sort_keys=False, allow_unicode=True, width=100))
+    echo(yaml.safe_dump(item.model_dump(exclude_none=True), sort_keys=False, allow_unicode=True, width=100))
 
 
 @rules.command("compile")
@@ -112,7 +113,7 @@ def rules_compile(pack: str | None, emit: str) -> None:
     from ..engine.compile import compile_pack
     from ..engine.knowledge import load_knowledge
 
-    click.echo(compile_pack(load_knowledge(pack)), nl=False)
+    echo(compile_pack(load_knowledge(pack)), nl=False)
 
 
 @rules.command("test")
@@ -140,24 +141,24 @@ def rules_test(pack: str | None, only: str | None, evaluator: str, reference: bo
         names = ", ".join(p.stem for p in golden.case_files(kb))
         raise click.BadParameter(f"no case file starts with '{only}'; the files are: {names}", param_hint="--only")
     for r in report.failed:
-        click.echo(f"FAIL {r.file}: {r.case} ({r.evaluator})", err=True)
+        echo(f"FAIL {r.file}: {r.case} ({r.evaluator})", err=True)
         for d in r.diffs:
-            click.echo(f"    {d}", err=True)
+            echo(f"    {d}", err=True)
     if report.unreached:
-        click.echo("FAIL no golden case asserts these outcomes (add a case that reaches each):", err=True)
+        echo("FAIL no golden case asserts these outcomes (add a case that reaches each):", err=True)
         for line in report.unreached:
-            click.echo(f"    {line}", err=True)
+            echo(f"    {line}", err=True)
     if report.unexercised:
-        click.echo("FAIL no golden case asserts these (add 'concepts:' or 'warnings:' to a case):", err=True)
+        echo("FAIL no golden case asserts these (add 'concepts:' or 'warnings:' to a case):", err=True)
         for line in report.unexercised:
-            click.echo(f"    {line}", err=True)
-    click.echo(f"{len(report.results) - len(report.failed)} passed, {len(report.failed)} failed "
-               f"(on {' and '.join(chosen)})")
+            echo(f"    {line}", err=True)
+    echo(f"{len(report.results) - len(report.failed)} passed, {len(report.failed)} failed "
+         f"(on {' and '.join(chosen)})")
     if report.coverage_checked:
         gaps = len(report.unreached) + len(report.unexercised)
-        click.echo("coverage: every outcome, concept and consistency rule is exercised" if not gaps
-                   else f"coverage: {gaps} gap(s), listed above")
+        echo("coverage: every outcome, concept and consistency rule is exercised" if not gaps
+             else f"coverage: {gaps} gap(s), listed above")
     else:
-        click.echo("coverage: not checked (--only runs part of the cases)")
+        echo("coverage: not checked (--only runs part of the cases)")
     if not report.passed:
         sys.exit(1)

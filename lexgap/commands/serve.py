@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from ..errors import LexgapError, MissingFileError, Problem
+from ..terminal import echo, printable
 from .options import PACK
 
 DEFAULT_PORT = 8174
@@ -61,7 +62,7 @@ def serve(data_dir: Path, port: int, host: str, open_browser: bool, pack: str | 
     loopback = is_loopback(host)
     if not loopback:
         click.secho(
-            f"WARNING: lexgap serve is listening on {host}, not on 127.0.0.1.\n"
+            f"WARNING: lexgap serve is listening on {printable(host)}, not on 127.0.0.1.\n"
             "  Anyone who can reach this computer on the network can open, change and download the\n"
             "  assessments: there is no login and the connection is not encrypted. Use this only on a\n"
             "  network you trust, and stop the server (Ctrl+C) when you are done.", fg="yellow", err=True)
@@ -79,8 +80,8 @@ def serve(data_dir: Path, port: int, host: str, open_browser: bool, pack: str | 
                                   "try another --port, or --port 0 for any free port")) from None
     app.config["SESSION_COOKIE_NAME"] = session_cookie_name(server.server_port)  # --port 0: known only now
     url = url_for_host(host, server.server_port)
-    click.echo(f"lexgap is running at {url}  (data folder: {Path(data_dir).resolve()})")
-    click.echo("Open that address in your web browser. Press Ctrl+C to stop; answers are already saved.")
+    echo(f"lexgap is running at {url}  (data folder: {Path(data_dir).resolve()})")
+    echo("Open that address in your web browser. Press Ctrl+C to stop; answers are already saved.")
     if open_browser:
         import webbrowser
 
@@ -100,4 +101,4 @@ def serve(data_dir: Path, port: int, host: str, open_browser: bool, pack: str | 
         worker = app.extensions.get("lexgap_pdf")
         if worker is not None:
             worker.close()
-    click.echo("\nStopped. Your answers are saved in the data folder.")
+    echo("\nStopped. Your answers are saved in the data folder.")

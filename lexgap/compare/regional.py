@@ -5,7 +5,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 
-from ..engine.assessment import LEVEL_LABELS, Assessment, ParagraphResult, gap_count, is_gap_status
+from ..engine.assessment import LEVEL_LABELS, Assessment, ParagraphResult, Status, gap_count, is_gap_status
 from ..errors import InputError, Problem
 from ..engine.knowledge import pack_modalities
 from ..engine.models import PRIORITY_ORDER, WEIGHT_ORDER
@@ -13,7 +13,7 @@ from ..formatting import pct
 from .model import (Cell, CommonGap, CriterionRow, FindingBrief, LeftOut, MixedVersionsError, ParagraphRow,
                     RecommendationBrief, RegionalComparison, RegionalPriority, StateResult, StateRow, state_result)
 
-STATUS_ORDER = ("met", "partial", "not_met", "unknown", "not_applicable")
+STATUS_ORDER: tuple[Status, ...] = ("met", "partial", "not_met", "unknown", "not_applicable")
 
 
 def _mean(values: list[float]) -> float | None:
@@ -180,9 +180,9 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
     for number in sorted(numbers):
         cells: list[Cell | None] = []
         for r in kept:
-            p = next((x for x in r.paragraphs if x.number == number), None)
-            cells.append(None if p is None else Cell(score=p.score, coverage=p.coverage,
-                                                     confirmed_score=p.confirmed_score, level=p.level))
+            found = next((x for x in r.paragraphs if x.number == number), None)
+            cells.append(None if found is None else Cell(score=found.score, coverage=found.coverage,
+                                                         confirmed_score=found.confirmed_score, level=found.level))
         considered = [c for c in cells if c is not None and c.level != "not_applicable"]
         scored = [c.score for c in considered if c.score is not None and c.coverage >= min_coverage]
         paragraph_rows.append(ParagraphRow(

@@ -59,20 +59,20 @@ def _shade(cell: Cell | None, min_coverage: float) -> str:
 
 
 def render_html(c: RegionalComparison) -> str:
-    from ..report.templating import html_environment
+    from ..render.templating import html_environment
 
     return html_environment().get_template("regional/regional.html.j2").render(**_view(c))
 
 
 def render_markdown(c: RegionalComparison) -> str:
-    from ..report.templating import markdown_environment
+    from ..render.templating import markdown_environment
 
     return markdown_environment().get_template("regional/regional.md.j2").render(**_view(c))
 
 
 def render_pdf(c: RegionalComparison, attachments: Iterable[tuple[str, bytes]] = ()) -> bytes:
     """The regional report as a tagged PDF, laid out by WeasyPrint with the report's assets-only URL fetcher."""
-    from ..report.pdf import html_to_pdf
+    from ..render.pdf import html_to_pdf
 
     return html_to_pdf(render_html(c), attachments)
 

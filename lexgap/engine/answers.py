@@ -4,16 +4,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Problem
+from ..errors import MAX_PROBLEMS, InputError, Problem
 from .knowledge import KnowledgeBase
 from .migrate import MigrationReport, migrate_data, migration_for, needs_migration
 from .models import YES_NO_VALUES, Answer, AnswersFile, Question
 from .validation import near, validate
 from .yamlio import Document, load, parse_text
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
 
 @dataclass
@@ -36,6 +39,10 @@ class Answers:
 
 def load_answers(path: str | Path, kb: KnowledgeBase) -> Answers:
     """Read, parse and validate an answers file; raise InputError listing every problem with its line."""
+    if Path(path).suffix.lower() in WORKBOOK_SUFFIXES:
+        raise InputError(Problem(str(path), "this is a spreadsheet, not an answers file",
+                                 f"read it into an answers file first: lexgap questionnaire import {path} -o "
+                                 f"{Path(path).with_suffix('.yaml').name}"))
     return _check(load(path), kb)
 
 
@@ -59,13 +66,15 @@ def _check(doc: Document, kb: KnowledgeBase) -> Answers:
         data["answers"] = {q: a if isinstance(a, dict) else {"value": a} for q, a in raw_answers.items()}
     model, problems = validate(doc, AnswersFile, data)
     if model is not None:
-        problems += _check_against_pack(doc, model, kb)
-    if problems:
+        problems += _check_against_pack(doc, model, kb, len(problems))
+    else:  # report every problem at once: the answers are checked even when the rest of the file is not valid
+        problems += _check_answers(doc, _answers_section(data.get("answers")), kb, len(problems))
+    if problems or model is None:
         raise InputError(problems)
     return Answers(doc.file, model, report)
 
 
-def _check_against_pack(doc: Document, model: AnswersFile, kb: KnowledgeBase) -> list[Problem]:
+def _check_against_pack(doc: Document, model: AnswersFile, kb: KnowledgeBase, before: int = 0) -> list[Problem]:
     problems: list[Problem] = []
     info = model.assessment
     if info.pack != kb.pack.id:
@@ -76,13 +85,35 @@ def _check_against_pack(doc: Document, model: AnswersFile, kb: KnowledgeBase) ->
                                     f"{info.pack_version} of the pack; the rule pack in use is {kb.pack.version}",
                                     "the pack ships no migration from that version: re-check the answers "
                                     "against the current questionnaire, then update pack_version"))
+    return problems + _check_answers(doc, model.answers, kb, before + len(problems))
+
+
+def _answers_section(raw: Any) -> dict[str, Answer]:
+    """The answers that are well-formed on their own, from an answers file that is not valid as a whole."""
+    from pydantic import ValidationError
+
+    if not isinstance(raw, dict):
+        return {}
+    out = {}
+    for qid, entry in raw.items():
+        try:
+            out[str(qid)] = Answer.model_validate(entry)
+        except ValidationError:
+            continue  # already reported, with its line, by the structural validation
+    return out
+
+
+def _check_answers(doc: Document, answers: dict[str, Answer], kb: KnowledgeBase, before: int = 0) -> list[Problem]:
+    """Unknown question ids and values a question cannot take (`before`: problems found already)."""
+    problems: list[Problem] = []
     questions = kb.questions
-    for qid, answer in model.answers.items():
+    for qid, answer in answers.items():
         path = ("answers", qid)
         question = questions.get(qid)
         if question is None:
-            problems.append(doc.problem(path, f"unknown question id '{qid}'",
-                                        near(qid, questions) or "see 'lexgap questionnaire list' for the ids"))
+            listed = before + len(problems) < MAX_PROBLEMS  # hints only for problems that will be listed
+            problems.append(doc.problem(path, f"unknown question id '{qid}'", (listed and near(qid, questions))
+                                        or "see 'lexgap questionnaire list' for the ids"))
             continue
         message = check_value(question, answer.value)
         if message:
@@ -91,8 +122,34 @@ def _check_against_pack(doc: Document, model: AnswersFile, kb: KnowledgeBase) ->
     return problems
 
 
+_MAX_INT_BITS = 333  # about 100 decimal digits, the most an answers file may hold (yamlio.MAX_DIGITS)
+
+
+def check_type(value: Any) -> tuple[str, str] | None:
+    """Why `value` cannot be an answer of any kind (not text, a number, a list of texts or None)."""
+    if value is None or isinstance(value, str):
+        return None
+    if isinstance(value, bool):
+        return "true and false are not answers", "answer yes or no (as text)"
+    if isinstance(value, int):
+        if value.bit_length() > _MAX_INT_BITS:
+            return "this number is too large to be an answer", "check the figure"
+        return None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else (f"{value} is not a number lexgap can use", "give a figure")
+    if isinstance(value, list):
+        if all(isinstance(v, str) for v in value):
+            return None
+        return "a list of answers may hold only the options' values (text)", "choose from the question's options"
+    return (f"a value of type {type(value).__name__} cannot be an answer",
+            "give text (an option's value, yes, no, partial, unknown or a date), a number or a list of options")
+
+
 def check_value(question: Question, value: Any) -> tuple[str, str] | None:
     """Why `value` is not a valid answer to `question` (message, what to do), or None if it is."""
+    wrong_type = check_type(value)
+    if wrong_type:
+        return wrong_type
     if value is None or value == "unknown":
         return None
     kind = question.type
@@ -148,11 +205,11 @@ def answer_display(question: Question, answer: Answer) -> str:
     if value is None or value == "unknown":
         return "Unknown"
     if question.type == "yes_no":
-        return {"yes": "Yes", "no": "No", "partial": "Partly"}[value]
+        return {"yes": "Yes", "no": "No", "partial": "Partly"}[str(value)]
     labels = {o.value: o.label for o in question.options}
     if question.type == "single_choice":
-        return labels.get(value, str(value))
-    if question.type == "multiple_choice":
+        return labels.get(str(value), str(value))
+    if question.type == "multiple_choice" and isinstance(value, list):
         return "; ".join(labels.get(v, v) for v in value) if value else "None of the options"
     if question.type == "number":
         shown = f"{value:g}" if isinstance(value, float) else str(value)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,13 +24,13 @@ def is_gap_status(status: str | None) -> bool:
     return status in GAP_STATUSES
 
 
-def gap_count(counts: dict[str, int]) -> int:
+def gap_count(counts: Mapping[Status, int] | Mapping[str, int]) -> int:
     """The number of gaps in a count of outcomes."""
-    return sum(counts.get(s, 0) for s in GAP_STATUSES)
+    return sum(dict(counts).get(s, 0) for s in GAP_STATUSES)
 Level = Literal["aligned", "partially_aligned", "not_aligned", "insufficient_information",
                 "leading", "active", "limited", "none", "not_applicable"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION: Literal[2] = 2
 STATUS_LABELS = {"met": "Met", "partial": "Partially met", "not_met": "Not met", "unknown": "Unknown",
                  "not_applicable": "Not applicable"}
 LEVEL_LABELS = {"aligned": "Aligned", "partially_aligned": "Partially aligned", "not_aligned": "Not aligned",
@@ -112,7 +113,8 @@ class Explanation(Out):
     inputs: list[str] = Field(default_factory=list, description="For derived criteria: the criteria used.")
     settle: list[QuestionRef] = Field(default_factory=list,
                                       description="For unknown findings, the questions whose answers would settle it; "
-                                                  "for partial ones on incomplete answers, those that could show it met.")
+                                                  "for partial ones on incomplete answers, those that could show it "
+                                                  "met.")
 
 
 class Finding(Out):
@@ -209,7 +211,8 @@ class AssessmentWarning(Out):
 class InformationGap(Out):
     paragraph: int
     question: QuestionRef
-    criteria: list[str] = Field(description="Criteria an answer would help settle (unknown, or partial on incomplete answers).")
+    criteria: list[str] = Field(description="Criteria an answer would help settle (unknown, or partial on incomplete "
+                                            "answers).")
 
 
 class IcmecCriterion(Out):

@@ -173,7 +173,8 @@ class _Builder:
             eid = element_id(cid, el.id)
             status = self.raw.elements.get(eid, ("unknown",))[0]
             logic = self.kb.element_logic[eid]
-            if status == "not_met" or (status == "partial" and cond.evaluate(logic.met, self.facts) is False):
+            met_known = cond.evaluate(logic.met, self.facts) if logic.met is not None else None
+            if status == "not_met" or (status == "partial" and met_known is False):
                 return []
             if status == "partial" and logic.met is not None:
                 for atom in cond.deciding_atoms(logic.met, self.facts):
@@ -238,8 +239,8 @@ class _Builder:
                 sentence = statement
         basis = _basis(self.kb, crit.id)
         scored = crit.derived_from is None
-        points = (self.kb.pack.scoring.points.get(status) if scored and status in ("met", "partial", "not_met")
-                  else None)
+        scale: dict[str, float] = {str(k): v for k, v in self.kb.pack.scoring.points.items()}
+        points = scale.get(status) if scored and status in ("met", "partial", "not_met") else None
         return Finding(
             criterion=crit.id, paragraph=paragraph, title=crit.title, kind=crit.kind, weight=crit.weight,
             status=status, binding=binding, binding_instruments=parties, statement=statement,
@@ -248,7 +249,8 @@ class _Builder:
                                     concepts=[self.concept_result(c) for c in concepts], inputs=inputs,
                                     settle=[self.qref(q) for q in settle]),
             basis=basis, elements=elements, limitations=limitations, scored=scored, points=points,
-            icmec=list(crit.tags.icmec), mnr=list(crit.tags.mnr))
+            icmec=sorted({ref for el in crit.elements for ref in el.icmec} | set(crit.tags.icmec)),
+            mnr=list(crit.tags.mnr))
 
     def statement(self, crit: Criterion, status: str, elements: list[ElementResult]) -> str:
         """What the law does, element by element: only sentences true of the answers."""
@@ -290,8 +292,9 @@ class _Builder:
         for wid in self.raw.warnings:
             rule = rules[wid]
             node = self.kb.warning_logic[wid]
-            out.append(AssessmentWarning(id=wid, kind=rule.kind, title=rule.title, message=rule.message, advice=rule.advice,
-                               criteria=sorted(cond.criteria(node)), questions=sorted(cond.questions(node))))
+            out.append(AssessmentWarning(id=wid, kind=rule.kind, title=rule.title, message=rule.message,
+                                         advice=rule.advice, criteria=sorted(cond.criteria(node)),
+                                         questions=sorted(cond.questions(node))))
         return sorted(out, key=lambda w: (w.kind != "contradiction", w.kind != "risk", w.id))
 
     def information_gaps(self, findings: list[Finding]) -> list[InformationGap]:
@@ -308,10 +311,11 @@ class _Builder:
         mnr_inst = self.kb.instruments.get("MNR")
         items = []
         for ref in ("C1", "C2", "C3", "C4", "C5"):
-            tagged = [f for f in findings if ref in f.icmec]
+            # ICMEC's criteria as ICMEC words them: read from the elements that answer each, not whole criteria
+            tagged = [(f, e) for f in findings for e in f.elements if ref in self.kb.elements[e.id].icmec]
             title = next((a.topic for a in icmec_inst.articles if a.ref == ref), ref) if icmec_inst else ref
-            items.append(IcmecCriterion(id=ref, title=title, status=combine([f.status for f in tagged]),
-                                        criteria=[f.criterion for f in tagged]))
+            items.append(IcmecCriterion(id=ref, title=title, status=combine([e.status for _, e in tagged]),
+                                        criteria=list(dict.fromkeys(f.criterion for f, _ in tagged))))
         core = [i.status for i in items[:4]]
         if all(s == "met" for s in core):
             sufficient: bool | None = True
@@ -328,10 +332,11 @@ class _Builder:
         capabilities = []
         for art in (mnr_inst.articles if mnr_inst else []):
             number = int(art.ref)
-            tagged = [f for f in findings if number in f.mnr]
+            with_capability = [f for f in findings if number in f.mnr]
             capabilities.append(MnrCapability(number=number, name=art.topic[:1].upper() + art.topic[1:],
-                                              group=art.group or "", status=combine([f.status for f in tagged]),
-                                              criteria=[f.criterion for f in tagged]))
+                                              group=art.group or "",
+                                              status=combine([f.status for f in with_capability]),
+                                              criteria=[f.criterion for f in with_capability]))
         return Crosswalk(icmec=IcmecVerdict(criteria=items, sufficient=sufficient, verdict=verdict),
                          mnr=capabilities)
 
@@ -403,7 +408,8 @@ def obligation_phrase(kb: KnowledgeBase, basis: list[Article], binding: str, und
     State>; good practice: <soft law and frameworks>; related treaty provisions: <the rest>)'."""
     phrases = kb.pack.phrases
     if binding == "binding":
-        return phrases.required_by.format(articles="; ".join(a.label for a in basis if a.binds and a.instrument in under))
+        labels = [a.label for a in basis if a.binds and a.instrument in under]
+        return phrases.required_by.format(articles="; ".join(labels))
     if binding == "unknown":
         return phrases.binding_unknown.format(articles="; ".join(a.label for a in basis if a.binds))
     treaty = {i.id for i in kb.pack.instruments if i.party_when}

@@ -153,7 +153,8 @@ class _Loader:
         except InputError as exc:
             self.problems.extend(exc.problems)
             return None
-        self.digest.update(str(path.relative_to(path.parents[1] if path.parent.name == "paragraphs" else path.parent)).encode())
+        base = path.parents[1] if path.parent.name == "paragraphs" else path.parent
+        self.digest.update(str(path.relative_to(base)).encode())
         self.digest.update(path.read_bytes())
         self.docs[str(path)] = doc
         return doc
@@ -177,7 +178,7 @@ class _Loader:
                                          "add one YAML file per operative paragraph"))
         for path in files:
             para, doc = self.model(path, Paragraph)
-            if para is not None:
+            if para is not None and doc is not None:
                 paragraphs.append((para, doc))
         concepts, concepts_doc = self.model(self.root / "concepts.yaml", ConceptFile)
         consistency, consistency_doc = self.model(self.root / "consistency.yaml", ConsistencyFile)
@@ -187,8 +188,11 @@ class _Loader:
         questionnaire, q_doc = self.model(q_path, Questionnaire)
         if self.problems:
             raise PackError(self.problems)
+        assert (pack_doc is not None and concepts_doc is not None and consistency_doc is not None
+                and packages_doc is not None and modalities_doc is not None and q_doc is not None)  # all loaded
         paragraphs.sort(key=lambda pd: pd[0].paragraph)
-        all_concepts = [(c, concepts_doc, ("concepts", i)) for i, c in enumerate(concepts.concepts)]
+        all_concepts: list[tuple[Concept, Document, tuple[Any, ...]]] = [
+            (c, concepts_doc, ("concepts", i)) for i, c in enumerate(concepts.concepts)]
         for para, doc in paragraphs:
             all_concepts += [(c, doc, ("concepts", i)) for i, c in enumerate(para.concepts)]
         all_concepts += [(party_concept(inst), pack_doc, ("instruments", i, "party_when"))

@@ -144,6 +144,9 @@ class Element(Strict):
     partial_when: Condition | None = None
     basis: list[Basis] = Field(min_length=1)
     statements: ElementStatements
+    icmec: list[Literal["C1", "C2", "C3", "C4", "C5"]] = Field(
+        default_factory=list, description="The ICMEC Global Review criteria this element answers, exactly as "
+        "ICMEC words them (pack.yaml, instrument ICMEC): the crosswalk reads elements, not whole criteria.")
 
 
 class Statements(Strict):

@@ -7,7 +7,7 @@ graphlib; each is reported once, from its smallest id, as 'a → b → a' (a res
 from __future__ import annotations
 
 import graphlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -90,16 +90,20 @@ class Check:
         self.read_questions.update(cond.questions(node))
         return node
 
-    def check_atom(self, doc: Document, path: Path_, atom: Any, allow_status: bool, allow_concepts: bool) -> bool:
+    def check_atom(self, doc: Document, path: Path_, atom: cond.Atom, allow_status: bool, allow_concepts: bool
+                   ) -> bool:
         questions = self.kb.questions
         if isinstance(atom, cond.ConceptRef):
             if atom.concept in questions:
                 self.add(doc, path, f"'{atom.concept}' is a question, used here without a comparison",
                          f"write {atom.concept} == \"yes\" (or the value you mean)")
                 return False
-            if not allow_concepts or atom.concept not in self.kb.concepts:
-                what = "concepts cannot be used here" if not allow_concepts else "no such concept"
-                self.add(doc, path, f"'{atom.concept}' in the condition: {what}",
+            if not allow_concepts:
+                self.add(doc, path, f"'{atom.concept}' in the condition: concepts cannot be used here",
+                         "a show_if condition reads only the answers to other questions")
+                return False
+            if atom.concept not in self.kb.concepts:
+                self.add(doc, path, f"'{atom.concept}' in the condition: no such concept",
                          near(atom.concept, list(self.kb.concepts) + list(questions))
                          or "define it in concepts.yaml or correct the name")
                 return False
@@ -115,7 +119,8 @@ class Check:
             return True
         return self.check_comparison(doc, path, atom)
 
-    def check_comparison(self, doc: Document, path: Path_, atom: cond.Atom) -> bool:
+    def check_comparison(self, doc: Document, path: Path_, atom: cond.Compare | cond.InSet | cond.Has | cond.Answered
+                         ) -> bool:
         """A test on a question's answer: the question exists and the value is one it can take."""
         q = self.kb.questions.get(atom.question)
         if q is None:
@@ -179,7 +184,7 @@ class Check:
                      near(article, [a.ref for a in inst.articles]) or f"add it under {instrument} in pack.yaml")
 
 
-def cycles(graph: dict[str, Iterable[str]]) -> tuple[list[str], list[list[str]]]:
+def cycles(graph: Mapping[str, Iterable[str]]) -> tuple[list[str], list[list[str]]]:
     """A dependency order of `graph` (node → the nodes it rests on) and every cycle found, each as
     [a, b, ..., a] starting from its smallest node.
 
@@ -277,7 +282,8 @@ def check_show_if(c: Check) -> None:
             if node is not None:
                 c.out.show_if[q.id] = node
                 if q.id in cond.questions(node):
-                    c.question_at(i, ("show_if",), "a question cannot depend on itself", "")
+                    c.question_at(i, ("show_if",), "a question cannot depend on itself",
+                                  "make it depend on the answers to other questions")
     c.read_questions.clear()  # show_if conditions do not count as serving a criterion
 
 
@@ -411,7 +417,7 @@ def check_modalities(c: Check) -> None:
     """Modality ids are unique, and every recommendation and package names one of them."""
     doc = c.src.modalities
     c.unique(doc, c.kb.modalities, ("modalities",), "modality")
-    known = [m.id for m in c.kb.modalities]
+    known = list(dict.fromkeys(m.id for m in c.kb.modalities))
     hint = f"use one of the ids in modalities.yaml: {', '.join(known)}"
     for para, pdoc in c.src.paragraphs:
         for i, crit in enumerate(para.criteria):

@@ -31,7 +31,7 @@ def recommendations(kb: KnowledgeBase, findings: list[Finding], raw: RawResult) 
         unblocks.setdefault(blocker, []).append(dependent)
 
     def priority(cid: str) -> str:
-        p = criteria[cid].recommendation.priority
+        p: str = criteria[cid].recommendation.priority
         if by_id[cid].binding == "binding" or unblocks.get(cid):
             p = _raise(p)
         return p
@@ -75,8 +75,8 @@ def recommendations(kb: KnowledgeBase, findings: list[Finding], raw: RawResult) 
             binding=any(by_id[c].binding == "binding" for c in members), depends_on=deps,
             unblocks=sorted({d for c in members for d in unblocks.get(c, []) if d not in members})))
     ordered = _order(recs)
-    for i, rec in enumerate(ordered, 1):
-        rec.rank = i
+    for i, ranked in enumerate(ordered, 1):
+        ranked.rank = i
     return ordered
 
 

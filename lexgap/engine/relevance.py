@@ -10,6 +10,7 @@ three-valued logic, which is monotone, so a question that no longer matters neve
 """
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
 
 from . import conditions as cond
@@ -108,7 +109,7 @@ def shown(kb: KnowledgeBase, q: Question, facts: cond.Facts) -> bool:
     return applies(kb, q.id, facts) is True
 
 
-def pending(kb: KnowledgeBase, answers: AnswersFile, assessment: Assessment, skipped: set[str] = frozenset()
+def pending(kb: KnowledgeBase, answers: AnswersFile, assessment: Assessment, skipped: AbstractSet[str] = frozenset()
             ) -> list[Question]:
     """The questions still to ask, in printed order."""
     facts = facts_of(kb, {q: a.value for q, a in answers.answers.items()}, assessment)

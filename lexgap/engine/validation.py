@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from typing import Any, Iterable, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Problem
+from ..errors import MAX_PROBLEMS, Problem
 from .yamlio import Document
 
 M = TypeVar("M", bound=BaseModel)
@@ -35,7 +36,7 @@ def _model_of(annotation: Any) -> Any:
     return None
 
 
-def _describe(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str]:
+def _describe(error: Mapping[str, Any], model: type[BaseModel], hints: bool = True) -> tuple[str, str]:
     loc = tuple(error["loc"])
     kind = error["type"]
     name = str(loc[-1]) if loc else "document"
@@ -46,7 +47,7 @@ def _describe(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str]:
             return (f"unexpected text '{name}' where a field name belongs",
                     "inside { }, a value that contains a comma must be put in quotes")
         allowed = _field_names(model, loc[:-1])
-        close = difflib.get_close_matches(name, allowed, n=1)
+        close = difflib.get_close_matches(name, allowed, n=1) if hints else []
         hint = f"did you mean '{close[0]}'?" if close else f"allowed here: {', '.join(allowed)}"
         return f"unknown field '{name}'", hint
     if kind in ("literal_error", "enum"):
@@ -65,6 +66,8 @@ def _describe(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str]:
         return f"'{name}' should be a number ({error['input']!r})", "write the number without quotes"
     if kind == "too_short":
         return f"'{name}' is empty", "give at least one entry"
+    if kind == "string_too_short":
+        return f"'{name}' is blank", f"write the {name}, or leave '{name}' out"
     msg = error["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
@@ -81,18 +84,25 @@ def _pattern_hint(name: str) -> str:
     }.get(name, "see the schema (lexgap schema) for the expected form")
 
 
-def validate(doc: Document, model: type[M], data: Any = None, base: tuple[Any, ...] = ()) -> tuple[M | None, list[Problem]]:
+def validate(doc: Document, model: type[M], data: Any = None, base: tuple[Any, ...] = ()
+             ) -> tuple[M | None, list[Problem]]:
     """Validate `data` (default: the whole document) against `model`; return it or located problems."""
     payload = doc.data if data is None else data
     try:
         return model.model_validate(payload), []
     except ValidationError as exc:
         problems = []
-        for error in exc.errors(include_url=False):
+        for n, error in enumerate(exc.errors(include_url=False)):
             loc = tuple(error["loc"])
-            message, hint = _describe(error, model)
+            message, hint = _describe(error, model, hints=n < MAX_PROBLEMS)  # only the first are listed
             problems.append(doc.problem(base + _strip_union(loc), message, hint))
         return None, _dedupe(problems)
+
+
+def describe(exc: ValidationError, model: type[BaseModel]) -> list[tuple[str, str]]:
+    """Each error of `exc` as (message, what to do), for input that has no file position (API calls)."""
+    found = [_describe(e, model, hints=n < MAX_PROBLEMS) for n, e in enumerate(exc.errors(include_url=False))]
+    return list(dict.fromkeys(found))
 
 
 def _strip_union(loc: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -101,14 +111,12 @@ def _strip_union(loc: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def _dedupe(problems: Iterable[Problem]) -> list[Problem]:
-    out: list[Problem] = []
-    for p in problems:
-        if p not in out:
-            out.append(p)
-    return out
+    """Each problem once, in order (linear: a file can hold tens of thousands of problems)."""
+    return list(dict.fromkeys(problems))
 
 
 def near(name: str, candidates: Iterable[str]) -> str:
-    """A 'did you mean' hint, or an empty string."""
+    """A 'did you mean' hint, or an empty string (a millisecond each: callers stop asking once they have
+    more problems than are listed, MAX_PROBLEMS)."""
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.7)
     return f"did you mean '{close[0]}'?" if close else ""

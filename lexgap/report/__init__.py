@@ -17,7 +17,7 @@ from . import view
 from .charts import paragraph_chart
 from ..files import write_atomic
 from ..formatting import output_format
-from .templating import html_environment, markdown_environment
+from ..render.templating import html_environment, markdown_environment
 
 FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".json": "json"}
 
@@ -43,7 +43,7 @@ def render_json(assessment: Assessment) -> str:
 
 def render_pdf(assessment: Assessment, attachments: Iterable[tuple[str, bytes]] = ()) -> bytes:
     """The report as a tagged PDF (PDF/UA-1) with `attachments` (file name, content) embedded."""
-    from .pdf import html_to_pdf
+    from ..render.pdf import html_to_pdf
 
     return html_to_pdf(render_html(assessment), attachments)
 

@@ -96,7 +96,8 @@ def build(a: Assessment) -> Report:
                     for p in sorted(a.paragraphs, key=lambda p: p.number)],
         information_gaps=information_gaps(a), mnr_groups=_grouped(a.crosswalk.mnr, lambda m: m.group),
         answers=[AnswerGroup(section, answers) for section, answers in
-                 _grouped(sorted(a.answers, key=lambda r: (_natural(r.number), r.question)), lambda r: r.section_title)],
+                 _grouped(sorted(a.answers, key=lambda r: (_natural(r.number), r.question)),
+                          lambda r: r.section_title)],
         instruments=catalogue(a.findings),
         recommendation_for={c: r.id for r in a.recommendations for c in r.criteria},
         recommendation_titles={r.id: r.title for r in a.recommendations},

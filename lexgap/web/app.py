@@ -17,7 +17,7 @@ import jinja2
 from flask import Flask
 
 from ..engine.assessment import LEVEL_LABELS
-from ..report.templating import FILTERS, GLOBALS
+from ..render.templating import FILTERS, GLOBALS
 from . import common, security
 from .common import MAX_REQUEST, MAX_YAML_UPLOAD, workbook_module
 from .pdfworker import PdfWorker

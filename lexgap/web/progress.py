@@ -6,27 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine.assessment import LEVEL_LABELS, Assessment, ParagraphResult
+from ..engine.assessment import LEVEL_LABELS, Assessment, ParagraphResult, is_gap_status
 from ..engine.models import AnswersFile, Question
 
 LEVEL_MARKS = {"aligned": "●", "partially_aligned": "◐", "not_aligned": "○", "insufficient_information": "?",
                "leading": "●", "active": "◐", "limited": "○", "none": "○", "not_applicable": "–"}
 NEXT_QUESTIONS = 5
 
-# The engine does not (yet) offer these as a property of a finding (issue 14 item 4): one home here for the web
-# app, read from the finding's status.
-DECIDED = frozenset({"met", "partial", "not_met"})
-GAP = frozenset({"partial", "not_met"})
-
-
 def is_decided(status: str) -> bool:
-    """A criterion the answers settle (met, partly met or not met), as opposed to unknown or not applicable."""
-    return status in DECIDED
-
-
-def is_gap(status: str) -> bool:
-    """A criterion decided and not fully met."""
-    return status in GAP
+    """A criterion the answers settle: met, or a gap (the engine's `is_gap_status`: partly or not met), as
+    opposed to unknown or not applicable."""
+    return status == "met" or is_gap_status(status)
 
 
 def plural(n: int, word: str) -> str:
@@ -76,7 +66,8 @@ def paragraph_rows(assessment: Assessment) -> list[ParagraphRow]:
         rows.append(ParagraphRow(
             p.number, short_title(p), p.level, LEVEL_LABELS[p.level], LEVEL_MARKS.get(p.level, "?"),
             p.score if p.coverage >= threshold else None, p.coverage, p.assessment, applicable=len(mine),
-            decided=len(decided), met=sum(1 for s in decided if s == "met"), gaps=sum(1 for s in decided if is_gap(s))))
+            decided=len(decided), met=sum(1 for s in decided if s == "met"),
+            gaps=sum(1 for s in decided if is_gap_status(s))))
     return rows
 
 

@@ -131,7 +131,8 @@ def save_answers(stem: str) -> Any:
     if wants_json():
         states = question_states(ws.kb, data)
         counts = progress(data, states)
-        status_html = render_template("web/_status.html.j2", status=status_context(assessment, data, states, stem, view))
+        status_html = render_template("web/_status.html.j2",
+                                      status=status_context(assessment, data, states, stem, view))
         saved_ok = [p.question for p in posted if p.question.id not in errors and p.question.id not in conflicts]
         bases = {q.id: answer_fingerprint(q, data.answers.get(q.id)) for q in saved_ok} if not save_error else {}
         boxes = {qid: render_template("web/_conflict.html.j2", conflict=conflict_item(qid, data, stem, view))

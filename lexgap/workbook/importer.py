@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from ..engine.answers import check_value
 from ..engine.knowledge import KnowledgeBase
 from ..engine.models import Answer, AnswersFile, Question
 from ..errors import InputError, MissingFileError, Problem
+from .safety import FORMULA_HINT, MAX_ROWS, check_archive, formula_problem, read_workbook_bytes
 from .layout import (
     ANSWER_FIELDS,
     COL,
@@ -28,12 +31,24 @@ from .layout import (
 )
 
 
+_REEXPORT = "export a new workbook with 'lexgap questionnaire export' and copy the answers into it"
+_XML_HINT = "save it again from Excel or LibreOffice, or " + _REEXPORT
+_XML_ERRORS: tuple[type[BaseException], ...] = (ParseError,)
+try:  # openpyxl parses with lxml when it is installed
+    from lxml.etree import LxmlError
+
+    _XML_ERRORS += (LxmlError,)
+except ImportError:  # pragma: no cover
+    pass
+
+
 class _Reader:
     """Collects every problem of a workbook so that the focal point sees all of them at once."""
 
     def __init__(self, file: str):
         self.file = file
         self.problems: list[Problem] = []
+        self.formulas = 0
 
     def add(self, sheet: str, row: int | None, message: str, hint: str = "") -> None:
         where = f"sheet '{sheet}', row {row}: " if row else f"sheet '{sheet}': "
@@ -184,19 +199,25 @@ def _open(path: Path):
         raise InputError(Problem(name, "this is an answers file, not a workbook",
                                  "an answers file needs no import: give it directly to lexgap validate, assess "
                                  "or report; import takes a filled questionnaire workbook (.xlsx)"))
+    data = read_workbook_bytes(name)
+    check_archive(data, name)
     try:
         import warnings
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. "Data Validation extension is not supported": harmless here
-            return load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        if isinstance(exc, PermissionError):
-            raise MissingFileError(Problem(name, "the file cannot be read (permission denied)",
-                                           "check the file's permissions")) from None
-        raise InputError(Problem(name, "this is not an Excel workbook (.xlsx), or it is damaged or "
-                                 "password-protected", "save it from Excel or LibreOffice as .xlsx, without a "
-                                 "password, and import it again")) from None
+            # data_only=False: a formula shows as a formula (refused where lexgap reads), not as its saved result
+            return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError, *_XML_ERRORS) as exc:
+        raise _not_a_workbook(name, exc) from None
+
+
+def _not_a_workbook(name: str, exc: BaseException) -> InputError:
+    if isinstance(exc, _XML_ERRORS):
+        return InputError(Problem(name, f"the workbook's XML cannot be read ({exc})", _XML_HINT))
+    return InputError(Problem(name, "this is not an Excel workbook (.xlsx), or it is damaged or "
+                              "password-protected", "save it from Excel or LibreOffice as .xlsx, without a "
+                              "password, and import it again"))
 
 
 def import_workbook(path: str | Path, kb: KnowledgeBase) -> AnswersFile:
@@ -206,12 +227,31 @@ def import_workbook(path: str | Path, kb: KnowledgeBase) -> AnswersFile:
     wb = _open(path)
     try:
         return _import(wb, str(path), kb)
+    except _XML_ERRORS as exc:  # read-only sheets are parsed while they are read
+        raise _not_a_workbook(str(path), exc) from None
     finally:
         wb.close()
 
 
-def _rows(ws) -> list[tuple[Any, ...]]:
-    return [tuple(row) for row in ws.iter_rows(values_only=True)]
+def _rows(ws, r: _Reader, sheet: str, columns: int) -> list[tuple[Any, ...]]:
+    """The values of the first MAX_ROWS rows and `columns` columns of a sheet; a formula is a problem."""
+    rows: list[tuple[Any, ...]] = []
+    for n, row in enumerate(ws.iter_rows(max_col=columns), 1):
+        if n > MAX_ROWS:
+            r.add(sheet, None, f"the sheet has more than {MAX_ROWS:,} rows, more than lexgap reads",
+                  "delete the rows below the questionnaire, or " + _REEXPORT)
+            break
+        values: list[Any] = []
+        for cell in row:
+            problem = formula_problem(sheet, cell)
+            if problem:
+                r.problems.append(Problem(r.file, problem, FORMULA_HINT))
+                r.formulas += 1
+                values.append(None)
+            else:
+                values.append(getattr(cell, "value", None))
+        rows.append(tuple(values))
+    return rows
 
 
 def _import(wb, file: str, kb: KnowledgeBase) -> AnswersFile:
@@ -224,7 +264,7 @@ def _import(wb, file: str, kb: KnowledgeBase) -> AnswersFile:
                                     "missing)" if missing else " (its hidden version sheet is missing)"),
                                  "export a new workbook with 'lexgap questionnaire export --xlsx FILE' and copy "
                                  "the answers into it"))
-    meta = {str(row[0]): row[1] for row in _rows(wb[META]) if row and row[0] is not None}
+    meta = {str(row[0]): row[1] for row in _rows(wb[META], r, META, 2) if row and row[0] is not None}
     if meta.get("kind") != KIND:
         raise InputError(Problem(file, "this workbook was not made by 'lexgap questionnaire export'",
                                  "export a new workbook and copy the answers into it"))
@@ -240,7 +280,10 @@ def _import(wb, file: str, kb: KnowledgeBase) -> AnswersFile:
     answers_version = str(meta.get("answers_pack_version") or version)
 
     # State and assessment
-    state_rows = _rows(wb[STATE])
+    state_rows = _rows(wb[STATE], r, STATE, 4)
+    q_rows = _rows(wb[QUESTIONS], r, QUESTIONS, len(COLUMNS))
+    if r.formulas:  # the cells around a formula would only repeat it as other problems
+        raise InputError(r.problems)
     by_key: dict[str, tuple[int, Any]] = {}
     labels = {key: label for key, label, _ in STATE_FIELDS}
     for i, row in enumerate(state_rows[1:], 2):
@@ -303,7 +346,6 @@ def _import(wb, file: str, kb: KnowledgeBase) -> AnswersFile:
     questions = kb.questions
     answers: dict[str, Answer] = {}
     rows_seen: dict[str, int] = {}
-    q_rows = _rows(wb[QUESTIONS])
     header = q_rows[0] if q_rows else ()
     id_col = COL["id"] - 1
     if len(header) <= id_col or header[id_col] != COLUMNS[id_col]:
@@ -345,8 +387,8 @@ def _import(wb, file: str, kb: KnowledgeBase) -> AnswersFile:
         method_text = _cell_text(cells["method"])
         method = None
         if method_text:
-            method = {norm(v): k for k, v in METHOD_LABELS.items()} | {k: k for k in METHOD_LABELS}
-            method = method.get(norm(method_text))
+            methods = {norm(v): k for k, v in METHOD_LABELS.items()} | {k: k for k in METHOD_LABELS}
+            method = methods.get(norm(method_text))
             if method is None:
                 r.add(QUESTIONS, row_number, f"{where}: the method '{method_text}' is not one of the list",
                       "choose " + ", ".join(METHOD_LABELS.values()) + ", or leave it empty")
@@ -367,6 +409,6 @@ def _import(wb, file: str, kb: KnowledgeBase) -> AnswersFile:
     except ValidationError as exc:
         for error in exc.errors():
             loc = ".".join(str(p) for p in error["loc"][:2])
-            row = by_key.get(loc, (None, None))[0]
-            r.add(STATE, row, f"{labels.get(loc, loc)}: {error['msg']}", "correct the value in column B")
+            r.add(STATE, by_key.get(loc, (None, None))[0], f"{labels.get(loc, loc)}: {error['msg']}",
+                  "correct the value in column B")
         raise InputError(r.problems) from None

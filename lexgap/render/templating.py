@@ -85,7 +85,8 @@ def cite_articles(labels: list[str]) -> str:
     return "; ".join(parts)
 
 
-FILTERS = {"percent": percent, "cite_articles": cite_articles, "long_date": long_date, "humanize": humanize, "capfirst": capfirst,
+FILTERS = {"percent": percent, "cite_articles": cite_articles, "long_date": long_date, "humanize": humanize,
+           "capfirst": capfirst,
            "slug": slug}
 GLOBALS = {"STATUS_TEXT": STATUS_TEXT, "STATUS_MARKS": STATUS_MARKS, "LEVEL_LABELS": LEVEL_LABELS,
            "BINDING_TEXT": BINDING_TEXT, "ADDRESSEES": ADDRESSEES}

@@ -51,7 +51,8 @@ from lexgap.engine.models import AnswersFile  # noqa: E402
 from lexgap.errors import PackError  # noqa: E402
 from tests.strategies import draw_value  # noqa: E402
 
-TARGETS = {"assess_ms": 3.0, "incremental_ms": 1.0, "batch200_s": 2.0, "speedup_vs_experta": 30.0}
+TARGETS = {"assess_ms": 3.0, "incremental_ms": 1.0, "batch200_s": 2.0, "speedup_vs_experta": 30.0,
+           "assess_x_plain": 6.0}
 HEADER = {"state": {"name": "Benchland", "fictional": True},
           "assessment": {"date": "2026-01-01", "assessors": ["lexgap benchmark"], "status": "draft",
                          "pack": "res-74-174", "pack_version": "1.0.0"}}
@@ -239,7 +240,7 @@ def bench_incremental(kb: object, states: list[dict], sessions: int, changes: in
     full=True: set_answer + Session.assessment (a complete Assessment)."""
     rng = random.Random(seed + (1 if full else 0))
     questions = kb.questionnaire.questions
-    total, setting, inferring, mismatches = [], [], [], 0
+    total, setting, inferring, cpu, mismatches = [], [], [], [], 0
     for s in range(sessions):
         session = lexgap.Session(make_answers(states[s], kb))
         session.assessment
@@ -251,6 +252,7 @@ def bench_incremental(kb: object, states: list[dict], sessions: int, changes: in
                 if current is None or value != current.value:
                     break
                 value = draw_value(q, rng)
+            c0 = time.process_time()
             t0 = time.perf_counter()
             session.set_answer(q.id, value)
             t1 = time.perf_counter()
@@ -259,6 +261,7 @@ def bench_incremental(kb: object, states: list[dict], sessions: int, changes: in
             else:
                 session._runner.run()
             t2 = time.perf_counter()
+            cpu.append(time.process_time() - c0)
             total.append(t2 - t0)
             setting.append(t1 - t0)
             inferring.append(t2 - t1)
@@ -266,7 +269,7 @@ def bench_incremental(kb: object, states: list[dict], sessions: int, changes: in
         live = clips_outcome(session._runner.run())
         fresh = clips_outcome(run_once(kb, dict(session._asserted)))
         mismatches += bool(compare(live, fresh))
-    return {"total": total, "set": setting, "infer": inferring, "mismatches": mismatches}
+    return {"total": total, "set": setting, "infer": inferring, "cpu": cpu, "mismatches": mismatches}
 
 
 def bench_batch(states: list[dict], workers: int, draft: bool, start_method: str | None) -> tuple[float, list]:
@@ -313,6 +316,34 @@ def bench_experta(kb: object, engine_values: list[dict], clips_results: list[dic
     return {"samples": samples, "mismatches": mismatches, "explained": explained, "import_s": import_s,
             "build_s": build_s,
             "rules": len(engines.rule_names()), "only_clips": only_clips, "only_experta": only_experta}
+
+
+def bench_interleaved(kb: object, answers_list: list[Answers], engine_values: list[dict], rounds: int) -> dict:
+    """On a busy machine only figures measured side by side compare: for each State in turn, a full
+    assessment (lexgap.assess), the CLIPS part alone (reused environment: reset, assert, run, collect) and
+    the plain-Python floor (reference.evaluate), each as CPU time of this process (time.process_time) and
+    as wall time."""
+    runner = Runner(kb)
+
+    def on_runner(values: dict) -> object:
+        runner.reset()
+        runner.load(values)
+        return runner.run()
+
+    sides = {"assess": (lexgap.assess, answers_list), "clips": (on_runner, engine_values),
+             "plain": (lambda values: reference.evaluate(kb, values), engine_values)}
+    cpu: dict[str, list[float]] = {k: [] for k in sides}
+    wall: dict[str, list[float]] = {k: [] for k in sides}
+    for name, (fn, inputs) in sides.items():
+        fn(inputs[0])  # warm
+    for _ in range(rounds):
+        for i in range(len(engine_values)):
+            for name, (fn, inputs) in sides.items():
+                c0, w0 = time.process_time(), time.perf_counter()
+                fn(inputs[i])
+                wall[name].append(time.perf_counter() - w0)
+                cpu[name].append(time.process_time() - c0)
+    return {"cpu": cpu, "wall": wall}
 
 
 def bench_plain(kb: object, engine_values: list[dict], clips_results: list[dict], rounds: int) -> dict:
@@ -442,7 +473,10 @@ def main() -> int:
             print(f"NOTE: experta is not installed ({exc}); pip install experta==1.9.4 to compare with it")
             ex = None
             experta_ms = None
-    # 5. plain Python
+    # 5. side by side: assess, CLIPS alone, plain Python (CPU time)
+    side = bench_interleaved(kb, answers_list, engine_values, max(1, args.rounds - 1))
+    side_ms = {k: median_ms(v) for k, v in side["cpu"].items()}
+    # 6. plain Python
     plain = bench_plain(kb, engine_values, clips_results, args.rounds)
     plain_ms = median_ms(plain["samples"])
 
@@ -484,6 +518,10 @@ def main() -> int:
         print(f"{key:<24} {what:<78} {shown:>9} {p90s:>9}  {tgt}")
     print()
     print("ratios:")
+    print(f"  side by side (CPU, same States, interleaved): assess {side_ms['assess']:.2f} ms, CLIPS part "
+          f"{side_ms['clips']:.2f} ms, plain Python {side_ms['plain']:.2f} ms: assess_x_plain = "
+          f"{side_ms['assess'] / side_ms['plain']:.1f}x (target <= {TARGETS['assess_x_plain']:g}), "
+          f"clips_x_plain = {side_ms['clips'] / side_ms['plain']:.1f}x")
     if speedup is not None:
         print(f"  speedup_vs_experta = experta_ms / clips_infer_ms on the {n_ex} States experta ran = "
               f"{experta_ms:.2f} / {clips_subset_ms:.3f} = "
@@ -536,6 +574,14 @@ def main() -> int:
         "batch200_s" if len(states) == 200 else f"batch{len(states)}_s": round(batch_s, 3),
         "experta_ms": round(experta_ms, 3) if experta_ms is not None else None,
         "plain_ms": round(plain_ms, 3),
+        "assess_cpu_ms": round(side_ms["assess"], 3),
+        "clips_cpu_ms": round(side_ms["clips"], 3),
+        "plain_cpu_ms": round(side_ms["plain"], 3),
+        "assess_x_plain": round(side_ms["assess"] / side_ms["plain"], 2),
+        "clips_x_plain": round(side_ms["clips"] / side_ms["plain"], 2),
+        "assess_wall_x_plain": round(statistics.median(side["wall"]["assess"]) /
+                                     statistics.median(side["wall"]["plain"]), 2),
+        "incremental_cpu_ms": round(median_ms(inc["cpu"]), 3),
         "speedup_vs_experta": round(speedup, 1) if speedup is not None else None,
         "speedup_definition": "experta_ms / clips_infer_ms, both on the States experta ran",
         "experta_states": n_ex if ex else 0,

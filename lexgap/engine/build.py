@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from importlib.metadata import PackageNotFoundError, version
 
-from . import conditions as cond
+from . import conditions as cond, diskcache
 from .answers import Answers, answer_display
 from .assessment import (STATUS_LABELS, AnswerRecord, Article, Assessment, AssessmentWarning, ConceptResult,
                          Crosswalk, ElementResult, Explanation, Finding, IcmecCriterion, IcmecVerdict, InformationGap,
@@ -84,8 +84,10 @@ class _Builder:
         self.section_titles = {s.id: s.title for s in kb.questionnaire.sections}
         self.records = {qid: self.record(qid) for qid in answers.data.answers}
         self.settle_cache: dict[str, list[str]] = {}
-        self.rule_support = compiled(kb).support
+        self.rule_support = rule_support(kb)
         self.element_questions: dict[str, list[str]] = {}
+        self._qrefs: dict[str, QuestionRef] = {}
+        self._concepts: dict[str, ConceptResult] = {}
 
     def record(self, qid: str) -> AnswerRecord:
         q = self.questions[qid]
@@ -96,14 +98,23 @@ class _Builder:
                             method=a.method, as_of=a.as_of)
 
     def qref(self, qid: str) -> QuestionRef:
-        q = self.questions[qid]
-        return QuestionRef(id=qid, number=q.number, text=q.text)
+        """The reference to a question; one object per question and assessment, as answer records are."""
+        ref = self._qrefs.get(qid)
+        if ref is None:
+            q = self.questions[qid]
+            ref = self._qrefs[qid] = QuestionRef(id=qid, number=q.number, text=q.text)
+        return ref
 
     def concept_result(self, cid: str) -> ConceptResult:
-        concept = self.kb.concepts[cid]
-        value = self.raw.concepts.get(cid)
-        statement = None if value is None else (concept.statements.holds if value else concept.statements.fails)
-        return ConceptResult(id=cid, title=concept.title, value=value, statement=statement)
+        """A concept's outcome; one object per concept and assessment."""
+        result = self._concepts.get(cid)
+        if result is None:
+            concept = self.kb.concepts[cid]
+            value = self.raw.concepts.get(cid)
+            statement = None if value is None else (concept.statements.holds if value else concept.statements.fails)
+            result = self._concepts[cid] = ConceptResult(id=cid, title=concept.title, value=value,
+                                                         statement=statement)
+        return result
 
     def support(self, rule: str | None) -> tuple[list[str], list[str], list[str]]:
         """Questions, concepts and findings a derivation rests on, following concepts down to answers."""
@@ -422,6 +433,22 @@ def article_label(short_title: str, ref: str, unit: str = "article") -> str:
     if ref[:1].isdigit():
         return f"{short_title}, {UNIT_ABBREVIATIONS[unit]} {ref}"
     return f"{short_title}, {ref}"
+
+
+_SUPPORT: dict[str, dict] = {}
+
+
+def rule_support(kb: KnowledgeBase) -> dict:
+    """What each compiled rule rests on (compile.py), from the on-disk cache when the pack and lexgap are
+    unchanged: a process whose CLIPS image is cached need not compile the pack at all."""
+    if kb.content_hash not in _SUPPORT:
+        entry = diskcache.entry(f"support-{diskcache.files_digest(kb.content_hash)}.pickle")
+        support = diskcache.load_pickle(entry)
+        if not isinstance(support, dict):
+            support = compiled(kb).support
+            diskcache.store_pickle(entry, support)
+        _SUPPORT[kb.content_hash] = support
+    return _SUPPORT[kb.content_hash]
 
 
 def build_assessment(kb: KnowledgeBase, answers: Answers, values: dict[str, object], raw: RawResult,

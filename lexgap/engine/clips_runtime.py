@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import clips
+import clips._clips
 import clips.facts
 from clips._clips import lib
 from clips.common import ENVIRONMENT_DATA
 
 from ..errors import PackError, Problem
+from . import diskcache
 from .compile import MODULES, compile_pack, constructs
 from .knowledge import KnowledgeBase
 
@@ -70,14 +72,26 @@ def _image_dir() -> Path:
 
 
 def new_environment(kb: KnowledgeBase) -> tuple[clips.Environment, _Capture]:
-    """A fresh CLIPS environment holding the compiled pack."""
+    """A fresh CLIPS environment holding the compiled pack: loaded from its binary image (kept in this
+    process, and in the on-disk cache for later processes), else built from the compiled text."""
     env = clips.Environment()
     capture = _Capture()
     env.add_router(capture)
     image = _IMAGES.get(kb.content_hash)
+    cached = None
+    if image is None:
+        cached = diskcache.entry(f"clips-{_image_key(kb)}.bin")
+        image = cached
     if image is not None and image.exists():
-        env.load(str(image), binary=True)
-        return env, capture
+        try:
+            env.load(str(image), binary=True)
+        except clips.CLIPSError:  # an image CLIPS cannot read: build afresh, in a clean environment
+            env = clips.Environment()
+            capture = _Capture()
+            env.add_router(capture)
+        else:
+            _IMAGES[kb.content_hash] = image
+            return env, capture
     routers = list(env.routers())
     for construct in constructs(compile_pack(kb)):
         try:
@@ -92,10 +106,27 @@ def new_environment(kb: KnowledgeBase) -> tuple[clips.Environment, _Capture]:
                     str(kb.root), f"the compiled rule base was refused by CLIPS at '{first_line}': {exc}",
                     "this is a fault in the rule pack or in lexgap; please report it with the output of "
                     "'lexgap rules compile --emit clips'")) from None
-    path = _image_dir() / f"{kb.content_hash}.bin"
-    env.save(str(path), binary=True)
-    _IMAGES[kb.content_hash] = path
+    if cached is not None:
+        diskcache.write_atomically(cached, lambda tmp: env.save(str(tmp), binary=True))
+    if cached is not None and cached.exists():
+        _IMAGES[kb.content_hash] = cached
+    else:
+        path = _image_dir() / f"{kb.content_hash}.bin"
+        env.save(str(path), binary=True)
+        _IMAGES[kb.content_hash] = path
     return env, capture
+
+
+def _image_key(kb: KnowledgeBase) -> str:
+    """What a binary image depends on: the pack, lexgap's compiler (in the code digest) and the CLIPS
+    library that wrote it."""
+    library = Path(clips._clips.__file__)
+    try:
+        stat = library.stat()
+        build = f"{library}:{stat.st_size}:{stat.st_mtime_ns}"
+    except OSError:
+        build = str(library)
+    return diskcache.files_digest(kb.content_hash, build)
 
 
 @contextmanager
@@ -135,6 +166,28 @@ _FACT = re.compile(r"^\(([a-z-]+) \([a-z]+ (\S+)\)(?: \([a-z]+ (\S+)\))?(?: \([a
                    r"(?: \([a-z]+ (\S+)\))?\)$", re.M)
 
 
+_LINES: dict[str, tuple[str, str, str, str, str] | None] = {}
+_LINES_KEPT = 20_000
+
+
+def _fact_lines(text: str) -> list[tuple[str, str, str, str, str]]:
+    """_FACT.findall(text), line by line: a pack's result facts are a few thousand distinct lines, repeated
+    from one run to the next, so each line is matched once and then looked up (about three times faster).
+    The memo is bounded: past _LINES_KEPT lines it starts afresh."""
+    if len(_LINES) > _LINES_KEPT:
+        _LINES.clear()
+    out = []
+    known = _LINES.get
+    for line in text.split("\n"):
+        fact = known(line, False)
+        if fact is False:
+            match = _FACT.fullmatch(line)
+            fact = _LINES[line] = None if match is None else tuple(g or "" for g in match.groups())
+        if fact is not None:
+            out.append(fact)
+    return out
+
+
 def parse_facts(text: str) -> RawResult:
     """Read the result facts from the file CLIPS's save-facts wrote. Where two rules derived the same
     conclusion, the rule whose name sorts first is the one reported, so the result never depends on the
@@ -142,7 +195,7 @@ def parse_facts(text: str) -> RawResult:
     raw = RawResult()
     findings, concepts, concept_rules, binding = raw.findings, raw.concepts, raw.concept_rules, raw.binding
     elements, element_binding = raw.elements, raw.element_binding
-    for template, first, second, third, fourth in _FACT.findall(text):
+    for template, first, second, third, fourth in _fact_lines(text):
         if template == "element":
             if first not in elements or fourth < elements[first][1]:
                 elements[first] = (third, fourth)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, LexgapError, PackError, Problem
-from . import conditions as cond
+from . import conditions as cond, diskcache
 from .elements import ElementLogic, element_id
 from .models import (Concept, ConceptFile, ConceptStatements, ConsistencyFile, Criterion, Element, ModalityDef,
                      ModalityFile, Pack, PackageFile, Paragraph, Questionnaire)
@@ -116,7 +116,21 @@ def questionnaire_path(root: Path, pack_questionnaire: str) -> Path:
 
 @lru_cache(maxsize=8)
 def _load_cached(root: Path, draft: bool, questionnaire: Path | None) -> KnowledgeBase:
-    return _Loader(root, draft, questionnaire).run()
+    """The checked pack, from the on-disk cache when nothing it was made from has changed (diskcache.py)."""
+    entry = diskcache.entry(f"pack-{_pack_key(root, draft, questionnaire)}.pickle")
+    kb = diskcache.load_pickle(entry)
+    if isinstance(kb, KnowledgeBase):
+        return kb
+    kb = _Loader(root, draft, questionnaire).run()
+    diskcache.store_pickle(entry, kb)
+    return kb
+
+
+def _pack_key(root: Path, draft: bool, questionnaire: Path | None) -> str:
+    """Names and bytes of every file a load of this pack could read (a few more do no harm)."""
+    files = sorted(root.glob("*.yaml")) + sorted((root / "paragraphs").glob("*.yaml"))
+    files += sorted(QUESTIONNAIRES_DIR.glob("*.yaml")) + ([questionnaire] if questionnaire else [])
+    return diskcache.files_digest(str(root), str(draft), str(questionnaire), files=files)
 
 
 class _Loader:

@@ -8,6 +8,8 @@ for a binding gap only when a missing element binds the State.
 """
 from __future__ import annotations
 
+import heapq
+
 from .assessment import Finding, MissingElement, Recommendation, RecommendationItem, is_gap_status
 from .clips_runtime import RawResult
 from .knowledge import KnowledgeBase
@@ -80,17 +82,33 @@ def recommendations(kb: KnowledgeBase, findings: list[Finding], raw: RawResult) 
 
 def _order(recs: list[Recommendation]) -> list[Recommendation]:
     """Dependencies first; among those free to go, higher priority, binding, those that unblock more
-    gaps, then the earlier operative paragraph."""
-    pending = {r.id: r for r in recs}
+    gaps, then the earlier operative paragraph. A heap holds those free to go, so each step costs a log,
+    not a scan of all that is pending."""
+    def key(r: Recommendation) -> tuple[int, bool, int, int, str]:
+        return (RANK[r.priority], not r.binding, -len(r.unblocks), min(r.paragraphs), r.id)
+
+    by_id = {r.id: r for r in recs}
+    waiting = {r.id: {d for d in r.depends_on if d in by_id} for r in recs}
+    dependents: dict[str, list[str]] = {}
+    for rid, deps in waiting.items():
+        for d in deps:
+            dependents.setdefault(d, []).append(rid)
+    ready = [(key(r), r.id) for r in recs if not waiting[r.id]]
+    heapq.heapify(ready)
     done: set[str] = set()
-    out = []
-    while pending:
-        ready = [r for r in pending.values() if all(d in done or d not in pending for d in r.depends_on)]
-        if not ready:  # a cycle cannot pass the loader, but never loop forever
-            ready = list(pending.values())
-        best = min(ready, key=lambda r: (RANK[r.priority], not r.binding, -len(r.unblocks), min(r.paragraphs),
-                                         r.id))
-        out.append(best)
-        done.add(best.id)
-        del pending[best.id]
+    out: list[Recommendation] = []
+    while len(out) < len(recs):
+        if not ready:  # a cycle cannot pass the loader, but never loop forever: take the best pending
+            best = min((r for r in recs if r.id not in done), key=key)
+            ready.append((key(best), best.id))
+        _, rid = heapq.heappop(ready)
+        if rid in done:
+            continue
+        done.add(rid)
+        out.append(by_id[rid])
+        for dependent in dependents.get(rid, ()):
+            deps = waiting[dependent]
+            deps.discard(rid)
+            if not deps and dependent not in done:
+                heapq.heappush(ready, (key(by_id[dependent]), dependent))
     return out

@@ -70,7 +70,10 @@ def binding_gap(finding: Finding) -> bool:
 
 
 def counts(findings: list[Finding]) -> dict[str, int]:
-    return {s: sum(1 for f in findings if f.status == s) for s in STATUSES}
+    out = dict.fromkeys(STATUSES, 0)
+    for f in findings:
+        out[f.status] += 1
+    return out
 
 
 def paragraph_result(kb: KnowledgeBase, paragraph: Paragraph, findings: list[Finding]) -> ParagraphResult:

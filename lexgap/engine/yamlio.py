@@ -135,11 +135,12 @@ if getattr(yaml, "__with_libyaml__", False):
     _FastStrictLoader = _FastLoader
 # Text the Python reader must see: anchors and aliases (its check), and the rarely used syntax on which
 # libyaml is more lenient than PyYAML: tabs, tags, complex keys, reserved indicators, directives and odd
-# block-scalar headers. Each is matched where it could start a token, so ordinary prose in comments and
-# values ("Child?", "Smith & Jones") keeps the fast path.
-_INDICATORS = re.compile(r"[&*!?@`]")
-_FLOW_QUESTION = re.compile(r"[\[{][^\n]*\?")
-_ODD_SYNTAX = re.compile(r"[|>][-+0-9]*[^\s\-+0-9]|^%", re.M)
+# block-scalar headers. Each is looked for only where a node can start (at the start of a line or list
+# item, after ": ", or after "[", "{" and ","), so ordinary prose in values and comments ("Smith & Jones",
+# "age >= 18", "a != b", "Child?") keeps the fast path.
+_NODE_START = r"(?:^[ ]*(?:[-?][ ]+)*|:[ ]+|[\[{,][ ]*)"
+_AT_NODE_START = re.compile(_NODE_START + r"(?:[&*!?@`%]|[|>][-+0-9]*[^\s\-+0-9])", re.M)
+_FLOW_QUESTION = re.compile(r"[\[{][^\n]*(?<![^\s\[{,])\?(?![^\s\]},:])")
 
 
 _BRACKET_DEPTH = {"[": 1, "{": 1, "]": -1, "}": -1}
@@ -163,13 +164,11 @@ def _surely_shallow(text: str) -> bool:
 def _fast_path(text: str) -> bool:
     if _FastStrictLoader is None or "\t" in text:
         return False
-    for match in _INDICATORS.finditer(text):
-        start = match.start()
-        if start == 0 or text[start - 1].isspace() or text[start - 1] in ",[{":
-            return False
+    if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
+        text = text.replace("\r", "\n").replace("\x85", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     if "?" in text and _FLOW_QUESTION.search(text):
         return False
-    return _ODD_SYNTAX.search(text) is None and _surely_shallow(text)
+    return _AT_NODE_START.search(text) is None and _surely_shallow(text)
 
 
 class _Refused(Exception):

@@ -25,6 +25,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "concepts": models.ConceptFile,
     "consistency": models.ConsistencyFile,
     "packages": models.PackageFile,
+    "report": models.ReportFile,
     "questionnaire": models.Questionnaire,
     "answers": models.AnswersFile,
     "golden": GoldenFile,

@@ -89,6 +89,19 @@ def html_to_docx(html: str, title: str, marking: str, author: str = "") -> bytes
     _Writer(document).block(parse(html), document)
     out = io.BytesIO()
     document.save(out)
+    return _fixed_zip(out.getvalue(), when.timetuple()[:6])
+
+
+def _fixed_zip(data: bytes, date_time: tuple) -> bytes:
+    """The same package with every member dated `date_time`, so that a fixed date gives identical bytes."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=max(date_time, (1980, 1, 1, 0, 0, 0)))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(member, source.read(info.filename))
     return out.getvalue()
 
 

@@ -25,7 +25,8 @@ def pdf_path(tmp_path_factory) -> Path:
     answers.write_bytes(ANSWERS)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        return report.write_report(make_assessment(), folder / "veridia.pdf", answers_path=answers)
+        return report.write_report(make_assessment(), folder / "veridia.pdf", answers_path=answers,
+                                   annexes=report.ANNEXES)
 
 
 @pytest.fixture(scope="module")

@@ -121,7 +121,12 @@ def parse_typed(q: Question, text: str) -> tuple[Any, str | None]:
         return "unknown", None
     if q.type == "yes_no":
         value = YES_NO_INPUT.get(low)
-        return (value, None) if value else (None, "type y (yes), p (partly), n (no) or u (unknown)")
+        if value == "partial" and not q.partial:
+            return None, "this question asks a plain fact: type y (yes), n (no) or u (unknown)"
+        if value:
+            return value, None
+        return None, ("type y (yes), p (partly), n (no) or u (unknown)" if q.partial
+                      else "type y (yes), n (no) or u (unknown)")
     options = [o.value for o in q.options]
     by_text = {o.value.casefold(): o.value for o in q.options} | {" ".join(o.label.split()).casefold(): o.value
                                                                     for o in q.options}
@@ -164,9 +169,16 @@ def parse_typed(q: Question, text: str) -> tuple[Any, str | None]:
     return raw, None
 
 
+def looks_like_an_answer(text: str) -> bool:
+    """A number list, a single letter or a yes/no word: what someone types for the next question."""
+    low = text.casefold()
+    return bool(re.fullmatch(r"[\d\s,;]+|[a-z]|yes|no|partly|partial|unknown|none|skip|back|quit|stop|status",
+                             low))
+
+
 def answer_hint(q: Question) -> str:
     if q.type == "yes_no":
-        return "y yes · p partly · n no · u unknown"
+        return "y yes · p partly · n no · u unknown" if q.partial else "y yes · n no · u unknown"
     if q.type == "single_choice":
         return "the number of one option · u unknown"
     if q.type == "multiple_choice":
@@ -193,6 +205,7 @@ class Interview:
     save: Any  # callable(AnswersFile) -> None
     answered_now: list[str] = field(default_factory=list)
     skipped: set[str] = field(default_factory=set)
+    last_remaining: int | None = None
 
     @property
     def answers(self) -> AnswersFile:
@@ -225,19 +238,29 @@ class Interview:
                 click.echo(f"  Back to question {self.kb.questions[previous].number}: its answer is withdrawn; "
                            "answer it again.")
                 continue
+            before = {w.id for w in assessment.warnings}
             assessment = self.session.assessment
             self.show_status(q, assessment)
+            for w in assessment.warnings:
+                if w.id not in before and w.kind in ("contradiction", "risk"):
+                    echo_wrapped(f"Warning {w.id} ({w.kind}): {w.message} {w.advice}", indent="  ! ",
+                                 hanging="    ")
 
     def ask(self, q: Question, remaining: int) -> str:
         sections = {s.id: s.title for s in self.kb.questionnaire.sections}
         click.echo("")
+        more = ""
+        if self.last_remaining is not None and remaining > self.last_remaining:
+            added = remaining - self.last_remaining
+            more = f"; {added} more now appl{'ies' if added == 1 else 'y'} because of your last answer"
+        self.last_remaining = remaining
         click.echo(click.style(f"Question {q.number}", bold=True) + f"  ({sections.get(q.section, q.section)}; "
-                   f"{len(self.answers.answers)} answered, at most {remaining} to go)")
-        click.echo(q.text)
+                   f"{len(self.answers.answers)} answered, at most {remaining} to go{more})")
+        echo_wrapped(q.text)
         if q.type in ("single_choice", "multiple_choice"):
             for i, o in enumerate(q.options, 1):
-                click.echo(f"  {i}. {o.label}")
-        click.echo(f"  Answer: {answer_hint(q)}   ({COMMANDS})")
+                echo_wrapped(f"{i}. {o.label}", indent="  ", hanging="     ")
+        echo_wrapped(f"Answer: {answer_hint(q)}   ({COMMANDS})", indent="  ", hanging="    ")
         while True:
             typed = click.prompt(">", default="", show_default=False, prompt_suffix=" ")
             command = typed.strip().casefold()
@@ -268,18 +291,26 @@ class Interview:
             return "answered"
 
     def ask_citation(self, q: Question, value: Any) -> str | None:
-        if q.citation == "none" or value in ("unknown", "no", []):
+        """The national provision an answer on the law rests on; asked only for those answers (questions whose
+        citation is 'required'), and skipped with Enter. Something typed that looks like an answer to a
+        question ('1', 'y', 'n') is never taken for a citation."""
+        if q.citation != "required" or value in ("unknown", "no", []):
             return None
-        need = "required for answers on the law" if q.citation == "required" else "optional"
-        typed = click.prompt(f"  Citation of the national provision (law, article, date; {need}; Enter to leave "
-                             "empty)", default="", show_default=False, prompt_suffix="\n  > ")
-        text = " ".join(typed.split())
-        if not text and q.citation == "required":
-            click.echo("  No citation: the report will list this answer among those to be cited.")
-        return text or None
+        while True:
+            typed = click.prompt("  National provision it rests on (law, article, date) — Enter to skip",
+                                 default="", show_default=False, prompt_suffix="\n  > ")
+            text = " ".join(typed.split())
+            if not text:
+                click.echo("  No provision cited: the report will list this answer among those to be cited.")
+                return None
+            if looks_like_an_answer(text):
+                click.echo(f"  '{text}' looks like an answer, not a provision: type the law and its article, "
+                           "or press Enter to skip.")
+                continue
+            return text
 
     def guidance(self, q: Question) -> None:
-        click.echo(f"  Guidance: {q.guidance}")
+        echo_wrapped(f"Guidance: {q.guidance}", indent="  ", hanging="    ")
         if q.references:
             instruments = self.kb.instruments
             refs = "; ".join(f"{instruments[r.instrument].short_title if r.instrument in instruments else r.instrument}"
@@ -297,12 +328,23 @@ class Interview:
         for number in sorted(set(q.paragraphs)):
             p = paragraphs.get(number)
             if p is not None:
-                click.echo("  " + paragraph_line(p))
+                echo_wrapped(paragraph_line(p), indent="  ", hanging="    ")
 
     def show_all(self, assessment: Assessment) -> None:
         click.echo("  Status of every paragraph so far:")
         for p in assessment.paragraphs:
-            click.echo("  " + paragraph_line(p))
+            echo_wrapped(paragraph_line(p), indent="  ", hanging="    ")
+
+
+def echo_wrapped(text: str, indent: str = "", hanging: str | None = None) -> None:
+    """Print text wrapped at word boundaries to the terminal's width (never mid-word)."""
+    import shutil
+    import textwrap
+
+    width = max(40, min(shutil.get_terminal_size((100, 24)).columns, 120))
+    click.echo(textwrap.fill(text, width=width, initial_indent=indent,
+                             subsequent_indent=indent if hanging is None else hanging,
+                             break_long_words=False, break_on_hyphens=False))
 
 
 def paragraph_line(p: Any) -> str:

@@ -260,5 +260,5 @@ def test_force_means_one_thing_everywhere():
     helps = {c.name: next((p.help for p in c.params if p.name == "force"), None)
              for top in COMMANDS for c in walk(top)}
     assert {h for h in helps.values() if h} == {"Replace the output file(s) if they already exist."}
-    assert {name for name, h in helps.items() if h} == {"report", "compare", "diff", "export", "import",
+    assert {name for name, h in helps.items() if h} == {"report", "compare", "diff", "export", "import", "migrate",
                                                         "interview"}

@@ -54,7 +54,7 @@ def typed_answer(q) -> tuple[str, object]:
 
 
 def asks_citation(q, value) -> bool:
-    return q.citation != "none" and value not in ("unknown", "no", [])
+    return q.citation == "required" and value not in ("unknown", "no", [])
 
 
 def plan(kb, count: int, given: dict | None = None) -> tuple[list[str], dict, list[str]]:
@@ -307,3 +307,36 @@ def test_resuming_a_bundled_example(kb, tmp_path):
     for q, a in before.answers.items():
         assert after.answers[q] == a
     assert set(after.answers) == set(before.answers) | set(order)
+
+
+def test_a_typed_answer_is_never_taken_for_a_citation():
+    from lexgap.interview import looks_like_an_answer
+
+    for typed in ("1", "1,3", "y", "n", "p", "yes", "unknown", " 2 "):
+        assert looks_like_an_answer(typed.strip())
+    for typed in ("Penal Code, art. 210", "Act No. 31/2019, s. 4", "Criminal Code art. 288(4)"):
+        assert not looks_like_an_answer(typed)
+
+
+def test_a_plain_fact_question_does_not_offer_partly(kb):
+    from lexgap.interview import answer_hint, parse_typed
+
+    plain = kb.questions["treaty.eu_member"].model_copy(update={"partial": False})
+    assert "partly" not in answer_hint(plain)
+    value, problem = parse_typed(plain, "p")
+    assert value is None and "plain fact" in problem
+    assert parse_typed(plain, "y") == ("yes", None)
+
+
+def test_lines_are_wrapped_at_word_boundaries(capsys, monkeypatch):
+    import shutil
+
+    from lexgap.interview import echo_wrapped
+
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=None: __import__("os").terminal_size((50, 20)))
+    echo_wrapped("Soliciting a child through information and communication technologies is an offence",
+                 indent="  ")
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) > 1 and all(len(line) <= 50 for line in lines)
+    words = " ".join(line.strip() for line in lines).split()
+    assert words == "Soliciting a child through information and communication technologies is an offence".split()

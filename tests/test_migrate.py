@@ -73,3 +73,24 @@ def test_migrate_command_writes_a_new_file_and_never_its_input(tmp_path):
     assert again.exit_code != 0  # an existing output needs --force
     current = runner.invoke(cli, ["migrate", str(out), "-o", str(tmp_path / "x.yaml")])
     assert current.exit_code != 0 and "needs no migration" in current.output + current.stderr
+
+
+def test_interview_resume_offers_the_migration_and_keeps_the_original(tmp_path):
+    source = tmp_path / "arcadia.yaml"
+    original = (OLD / "arcadia.yaml").read_text(encoding="utf-8")
+    source.write_text(original, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["interview", "--resume", str(source)], input="y\nq\n")
+    assert "written for version 1.0.0" in result.output, result.output
+    kept = tmp_path / "arcadia.pack-1.0.0.yaml"
+    assert kept.read_text(encoding="utf-8") == original
+    assert "pack_version: 2.0.0" in source.read_text(encoding="utf-8")
+
+
+def test_interview_resume_declined_changes_nothing(tmp_path):
+    source = tmp_path / "arcadia.yaml"
+    original = (OLD / "arcadia.yaml").read_text(encoding="utf-8")
+    source.write_text(original, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["interview", "--resume", str(source)], input="n\n")
+    assert result.exit_code != 0
+    assert source.read_text(encoding="utf-8") == original
+    assert not (tmp_path / "arcadia.pack-1.0.0.yaml").exists()

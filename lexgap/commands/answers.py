@@ -33,7 +33,26 @@ def validate_cmd(answers: tuple[Path, ...], pack: str | None) -> None:
         marker = " (fictional)" if data.state.fictional else ""
         click.echo(f"{path}: valid — {data.state.name}{marker}, {len(data.answers)} answers, "
                    f"{data.assessment.status}, {data.assessment.date}")
+        for line in consistency_warnings(kb, loaded):
+            click.echo(f"  {line}")
     sys.exit(worst)
+
+
+def consistency_warnings(kb, loaded) -> list[str]:  # noqa: ANN001 - KnowledgeBase, Answers (lazy imports)
+    """The pack's consistency warnings the answers raise (contradictions first), as plain lines; the same
+    rules `assess` applies, evaluated without the CLIPS engine so validation stays quick."""
+    from ..engine.build import visible_values
+    from ..engine.reference import evaluate
+
+    values, _ = visible_values(kb, loaded)
+    rules = {r.id: r for r in kb.consistency}
+    raised = sorted(evaluate(kb, values).warnings, key=lambda w: (rules[w].kind != "contradiction", w))
+    lines = [f"warning {w} ({rules[w].kind}): {rules[w].message} {rules[w].advice}" for w in raised]
+    if loaded.migration is not None:
+        lines.insert(0, f"note: written for pack {loaded.migration.from_version} and carried over in memory; run "
+                        f"'lexgap migrate {Path(loaded.file).name} -o NEW.yaml' to save it for pack "
+                        f"{loaded.migration.to_version}")
+    return lines
 
 
 @click.command("schema")

@@ -46,6 +46,26 @@ def interview_cmd(out: Path | None, resume: Path | None, force: bool, pack: str 
         if not same_file(target, resume):
             check_outputs([(target, "answers file")], [resume], force)
         answers = load_answers(resume, kb)
+        if answers.migration is not None:
+            m = answers.migration
+            keep = resume.with_name(f"{resume.stem}.pack-{m.from_version}{resume.suffix}")
+            click.echo(f"{resume} was written for version {m.from_version} of the rule pack. It is carried over to "
+                       f"{m.to_version}: {len(m.mapped)} answer(s) mapped to the new questions, "
+                       f"{len(m.kept_as_notes)} kept as notes on the nearest question.")
+            for line in m.lines:
+                click.echo(f"  {line}")
+            if not click.confirm(f"Continue with the carried-over answers (the original is kept as {keep.name})?",
+                                 default=True):
+                raise Refused(Problem(str(resume), "not carried over; nothing was changed",
+                                      f"carry it over yourself with: lexgap migrate {resume} -o NEW.yaml"))
+            if same_file(target, resume):
+                if keep.exists():
+                    raise Refused(Problem(str(keep), "a copy of the original is already there",
+                                          "move it away, or resume into another file with -o"))
+                import shutil
+
+                shutil.copy2(resume, keep)
+                click.echo(f"Kept the original as {keep}.")
     else:
         target = out or Path("answers.yaml")
         if target.exists() and not force:
@@ -70,7 +90,7 @@ def interview_cmd(out: Path | None, resume: Path | None, force: bool, pack: str 
             answers = Answers(str(target), data)
             click.echo(f"Saved the State and assessment details in {target}.")
         else:
-            if resume is not None and not same_file(target, resume):
+            if resume is not None and (not same_file(target, resume) or answers.migration is not None):
                 save(answers.data)
             click.echo(f"Continuing {answers.data.state.name}: {len(answers.data.answers)} answers so far, in "
                        f"{target}.")

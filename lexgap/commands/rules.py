@@ -59,10 +59,13 @@ def rules_list(pack: str | None, paragraph: int | None, fmt: str) -> None:
         if paragraph is not None and para.paragraph != paragraph:
             continue
         for c in para.criteria:
+            sources = [kb.criteria[i] for i in c.derived_from.criteria] if c.derived_from else [c]
+            bases = [b for source in sources for el in source.elements for b in el.basis]
             rows.append({
                 "id": c.id, "paragraph": para.paragraph, "title": c.title, "kind": c.kind, "weight": c.weight,
-                "binding_for": sorted({b.instrument for el in c.elements for b in el.basis if b.binds}),
-                "basis": list(dict.fromkeys(f"{b.instrument} {b.article}" for el in c.elements for b in el.basis)),
+                "binding_for": sorted({b.instrument for b in bases if b.binds}),
+                "basis": list(dict.fromkeys(f"{b.instrument} {b.article}" for b in bases)),
+                "derived_from": list(c.derived_from.criteria) if c.derived_from else [],
                 "elements": [{"id": f"{c.id}.{el.id}", "requirement": el.requirement,
                               "binding_for": sorted({b.instrument for b in el.basis if b.binds})}
                              for el in c.elements],

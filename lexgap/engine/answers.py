@@ -97,8 +97,12 @@ def check_value(question: Question, value: Any) -> tuple[str, str] | None:
         return None
     kind = question.type
     if kind == "yes_no":
+        if value == "partial" and not question.partial:
+            return ("'partial' is not an answer to this question: it asks a plain fact",
+                    "answer yes, no or unknown, and explain any nuance in a note")
         if value not in YES_NO_VALUES:
-            return f"{_show(value)} is not an answer to this question", "answer yes, partial, no or unknown"
+            hint = "answer yes, partial, no or unknown" if question.partial else "answer yes, no or unknown"
+            return f"{_show(value)} is not an answer to this question", hint
     elif kind == "single_choice":
         options = [o.value for o in question.options]
         if value not in options:

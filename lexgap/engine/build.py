@@ -95,6 +95,7 @@ class _Builder:
         self.records = {qid: self.record(qid) for qid in answers.data.answers}
         self.settle_cache: dict[str, list[str]] = {}
         self.rule_support = compiled(kb).support
+        self.element_questions: dict[str, list[str]] = {}
 
     def record(self, qid: str) -> AnswerRecord:
         q = self.questions[qid]
@@ -195,6 +196,7 @@ class _Builder:
         status, rule = self.raw.elements.get(eid, ("unknown", f"{eid}-undecided"))
         binding, under = self.raw.element_binding.get(eid, ("recommended", []))
         questions, _, _ = self.support(rule)
+        self.element_questions[eid] = questions
         statement = {"met": el.statements.met, "partial": el.statements.partial or el.statements.not_met,
                      "not_met": el.statements.not_met}.get(status, "")
         citations: list[str] = []
@@ -205,7 +207,7 @@ class _Builder:
         basis = _element_basis(self.kb, eid)
         return ElementResult(
             id=eid, requirement=el.requirement, status=status, binding=binding, binding_instruments=under,
-            obligation=obligation_phrase(self.kb, basis, binding, under), statement=statement, basis=basis,
+            obligation=_obligation(self.kb, eid, binding, tuple(under)), statement=statement, basis=basis,
             citations=citations, answers=[self.questions[q].number for q in questions if q in self.records],
             settle=[self.qref(q) for q in self.settle_element(eid)] if status == "unknown" else [])
 
@@ -217,8 +219,7 @@ class _Builder:
         parties = sorted({i for e in relevant for i in e.binding_instruments})
         questions: list[str] = []
         for el in crit.elements:
-            eid = element_id(crit.id, el.id)
-            for q in self.support(self.raw.elements.get(eid, ("", ""))[1])[0]:
+            for q in self.element_questions[element_id(crit.id, el.id)]:
                 if q not in questions:
                     questions.append(q)
         _, concepts, inputs = self.support(rule)
@@ -384,15 +385,32 @@ def _basis(kb: KnowledgeBase, cid: str) -> list[Article]:
     return _BASIS[key]
 
 
+_OBLIGATIONS: dict[tuple[str, str, str, tuple[str, ...]], str] = {}
+
+
+def _obligation(kb: KnowledgeBase, eid: str, binding: str, under: tuple[str, ...]) -> str:
+    """obligation_phrase for an element, built once per pack, element and binding status."""
+    key = (kb.content_hash, eid, binding, under)
+    if key not in _OBLIGATIONS:
+        _OBLIGATIONS[key] = obligation_phrase(kb, _element_basis(kb, eid), binding, list(under))
+    return _OBLIGATIONS[key]
+
+
 def obligation_phrase(kb: KnowledgeBase, basis: list[Article], binding: str, under: list[str]) -> str:
     """'Required by <the binding articles of the instruments that bind the State>', or while that is not
-    known 'Required if the State is bound by ...', else 'Recommended (good practice: <all its articles>)'."""
+    known 'Required if the State is bound by ...', else 'Recommended (<treaty duties that do not bind this
+    State>; good practice: <soft law and frameworks>; related treaty provisions: <the rest>)'."""
     phrases = kb.pack.phrases
     if binding == "binding":
         return phrases.required_by.format(articles="; ".join(a.label for a in basis if a.binds and a.instrument in under))
     if binding == "unknown":
         return phrases.binding_unknown.format(articles="; ".join(a.label for a in basis if a.binds))
-    return phrases.recommended.format(articles="; ".join(a.label for a in basis))
+    treaty = {i.id for i in kb.pack.instruments if i.party_when}
+    groups = ((phrases.not_bound, [a.label for a in basis if a.binds]),
+              (phrases.good_practice, [a.label for a in basis if not a.binds and a.instrument not in treaty]),
+              (phrases.related, [a.label for a in basis if not a.binds and a.instrument in treaty]))
+    parts = [phrase.format(articles="; ".join(labels)) for phrase, labels in groups if labels]
+    return phrases.recommended.format(parts="; ".join(parts))
 
 
 UNIT_ABBREVIATIONS = {"article": "art.", "capability": "capability", "recommendation": "recommendation",

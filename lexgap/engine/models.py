@@ -107,8 +107,13 @@ class Phrases(Strict):
 
     required_by: Text = Field(description="Opens a binding element, e.g. 'Required by {articles}'.")
     binding_unknown: Text = Field(description="Opens an element whose binding status is not yet known.")
-    recommended: Text = Field(description="Opens a recommended element, e.g. 'Recommended (good practice: "
-                              "{articles})'.")
+    recommended: Text = Field(description="Opens a recommended element, with {parts}, e.g. 'Recommended "
+                              "({parts})'.")
+    not_bound: Text = Field(description="A part: treaty articles that bind only their parties, not this State.")
+    good_practice: Text = Field(description="A part: soft law, frameworks and model laws, e.g. 'good practice: "
+                                "{articles}'.")
+    related: Text = Field(description="A part: treaty articles cited for context that create no duty to meet "
+                          "the element.")
     not_yet_known: Text = Field(description="An element not yet decided, e.g. 'Not yet known: {requirement}'.")
     limited_by: Text = Field(description="A limitation line, with {criteria} and {reason}.")
     derived: Text = Field(description="A cross-reference criterion's sentence, with {inputs}.")
@@ -333,6 +338,8 @@ class Question(Strict):
     show_if: Condition | None = None
     citation: Literal["required", "optional", "none"] = Field(
         description="'required' for legal questions: the answer must cite the national provision.")
+    partial: bool = Field(True, description="For yes/no questions: false when the question asks a plain fact "
+                          "(membership, a date of ratification), so 'partial' is not an answer.")
 
 
 

@@ -169,3 +169,18 @@ def test_pdf_lengths_full_report_and_brief(arcadia):
     brief = pypdf.PdfReader(io.BytesIO(report.render_pdf(arcadia, brief=True)))
     assert len(brief.pages) <= 4
     assert "The five most serious gaps" in "".join(p.extract_text() for p in brief.pages)
+
+
+def test_the_web_app_offers_the_brief_as_html_and_word(tmp_path):
+    from lexgap.web.app import create_app
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "arcadia.yaml").write_bytes(ARCADIA.read_bytes())
+    client = create_app(data, testing=True, pdf_in_worker=False).test_client()
+    response = client.get("/a/arcadia/brief.docx")
+    assert response.status_code == 200, response.data[:500]
+    assert response.headers["Content-Disposition"] == 'attachment; filename="arcadia-brief.docx"'
+    assert "Where the State stands" in [p.text for p in docx_of(response.data).paragraphs]
+    response = client.get("/a/arcadia/brief.html")
+    assert response.status_code == 200 and b"What is still unknown" in response.data

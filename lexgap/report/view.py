@@ -89,6 +89,7 @@ class Report:
     annex_titles: dict[str, str]
     takeaway: list[str]
     gap_reforms: list[Recommendation]
+    instrument_names: dict[str, str]
 
 
 @cache
@@ -129,7 +130,8 @@ def build(a: Assessment, annexes: tuple[str, ...] = DEFAULT_ANNEXES) -> Report:
                       for i, x in enumerate(x for x in ANNEXES if x in annexes)},
         takeaway=takeaway(a, sections, keys[:3], numbers),
         gap_reforms=sorted({r.id: r for f in top for r in a.recommendations if f.criterion in r.criteria}.values(),
-                           key=lambda r: numbers[r.id]))
+                           key=lambda r: numbers[r.id]),
+        instrument_names={art.instrument: art.label.split(", ")[0] for f in a.findings for art in f.basis})
 
 
 def takeaway(a: Assessment, sections: list[ParagraphSection], first: list[Recommendation],

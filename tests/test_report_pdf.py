@@ -109,7 +109,7 @@ def test_dates_follow_source_date_epoch(reader):
 
 def test_pdf_is_byte_identical_when_the_date_is_fixed(pdf_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    again = report.render_pdf(make_assessment(), [("veridia.yaml", ANSWERS)])
+    again = report.render_pdf(make_assessment(), [("veridia.yaml", ANSWERS)], annexes=report.ANNEXES)
     assert again == pdf_path.read_bytes()
 
 

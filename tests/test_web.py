@@ -761,6 +761,7 @@ def test_every_page_and_download_answers_on_its_own(client, app, monkeypatch):
     monkeypatch.setattr(downloads, "render_inline", lambda assessment, files: b"%PDF-1.7 " + files[0][1])
     stem = create(client)
     expected = {"application/pdf", "application/yaml", "text/html", "text/css",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
     seen = set()
     for rule in app.url_map.iter_rules():

@@ -368,3 +368,18 @@ def test_the_bundled_region(tmp_path):
     assert len(rows) == 1 + len(list((EXAMPLES / "region").glob("*.yaml")))
     html = (tmp_path / "regional.html").read_text(encoding="utf-8")
     assert "fictional" in html
+
+
+def test_states_sort_and_label_by_short_name_with_a_key_and_short_paragraph_titles(five_results):
+    from lexgap.compare import render_html
+
+    named = [r.model_copy(update={"state": r.state.model_copy(update={
+        "name": f"Republic of {chr(90 - i)}land", "short_name": f"{chr(90 - i)}land"})})
+        for i, r in enumerate(five_results)]
+    c = compare(named)
+    assert [s.label for s in c.states] == sorted(s.label for s in c.states)
+    assert all(s.label == s.name.removeprefix("Republic of ") for s in c.states)
+    html = render_html(c)
+    assert "Key: <strong>Vland</strong> Republic of Vland" in html
+    assert all(p.short_title and f'<span class="short">{p.short_title}</span>' in html for p in c.paragraphs)
+    assert 'class="band' in html and "darkest where the gap is widest" in html

@@ -40,7 +40,7 @@ def pick_input(folder: Path) -> tuple[str, Path, Callable[[], object]]:
             lexgap.assess(path)
         except LexgapError:
             continue
-        return path.name, path, lambda: lexgap.assess(path)
+        return path.name, path, lambda path=path: lexgap.assess(path)
     from tests.report_fixtures import make_assessment
 
     answers = folder / "fixture-answers.json"
@@ -83,8 +83,9 @@ def main() -> None:
             out = folder / f"{name}.pdf"
             html = render_html(make(), **options)
             report_s, bare_s = interleaved(
-                lambda: write_report(make(), out, answers_path=answers, **options),
-                lambda: weasyprint.HTML(string=html, base_url=base_url).write_pdf(pdf_variant=PDF_VARIANT), runs)
+                lambda out=out, options=options: write_report(make(), out, answers_path=answers, **options),
+                lambda html=html: weasyprint.HTML(string=html, base_url=base_url).write_pdf(pdf_variant=PDF_VARIANT),
+                runs)
             pages = len(weasyprint.HTML(string=html, base_url=base_url).render().pages)
             ratio = report_s / bare_s
             results[name] = {"pages": pages, "report_s": round(report_s, 3), "bare_render_s": round(bare_s, 3),

@@ -4,8 +4,9 @@ The translation is generated from the pack with the same DNF (lexgap.engine.cond
 rule structure as the CLIPS compiler (lexgap/engine/compile.py): one experta rule per CLIPS defrule, with
 the same name, the same patterns and the same facts asserted (element, element-binding, finding, concept,
 binding, warning, gap, blocks, package-open). The generic rules that derive a criterion from its elements
-(compile.CRITERIA_RULES, compile.DERIVED_BINDING_RULES) are written out by hand below, like RECOMMEND. `check_same_rules` compares the rule names with those of the CLIPS
-environment, so a change in compile.py that this file does not follow is noticed instead of benchmarked.
+(compile.CRITERIA_RULES, compile.DERIVED_BINDING_RULES) are written out by hand below, like RECOMMEND.
+`check_same_rules` compares the rule names with those of the CLIPS environment, so a change in compile.py
+that this file does not follow is noticed instead of benchmarked.
 
 How each CLIPS construct is rendered:
 
@@ -200,8 +201,8 @@ def rule_specs(kb: KnowledgeBase) -> list[Spec]:
         for value, word in ((True, "TRUE"), (False, "FALSE")):
             for k, conj in enumerate(cond.dnf(node, value), 1):
                 name = f"{concept_id}-{'holds' if value else 'fails'}-{k}"
-                specs.append(_rule("CONCEPTS", name, conj, [("concept", {"id": concept_id, "value": word, "rule": name})],
-                                   concept_id))
+                fact = ("concept", {"id": concept_id, "value": word, "rule": name})
+                specs.append(_rule("CONCEPTS", name, conj, [fact], concept_id))
     for eid in kb.element_logic:
         specs.extend(_element_specs(kb, eid))
     criteria = kb.criteria
@@ -398,7 +399,8 @@ class EngineSet:
         held = P(lambda s: s in ("met", "unknown", "not_applicable"))
         rules = {
             "c_met": ex.Rule(C["element"](criterion=MATCH.c, status="met"),
-                             NOT(C["element"](criterion=MATCH.c, status=P(lambda s: s not in ("met", "not_applicable")))),
+                             NOT(C["element"](criterion=MATCH.c,
+                                              status=P(lambda s: s not in ("met", "not_applicable")))),
                              salience=tier + 9)(finding("met", "elements-met")),
             "c_not_met": ex.Rule(C["element"](criterion=MATCH.c, status="not_met"),
                                  NOT(C["element"](criterion=MATCH.c,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Literal
 
 from .engine.answers import Answers, check_value, load_answers
 from .engine.assessment import Assessment
@@ -140,7 +141,8 @@ def is_assessment_json(path: str | Path) -> bool:
     return isinstance(data, dict) and "findings" in data and "pack" in data
 
 
-def load_input(path: str | Path, pack: str | Path | None = None) -> tuple[Assessment, str]:
+def load_input(path: str | Path, pack: str | Path | None = None
+               ) -> tuple[Assessment, Literal["answers", "assessment"]]:
     """An Assessment from an answers file (assessed now with `pack`) or from a saved assessment (.json).
     Returns the assessment and its source ('answers' or 'assessment')."""
     if is_assessment_json(path):

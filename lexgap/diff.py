@@ -18,7 +18,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .engine.assessment import LEVEL_LABELS, STATUS_LABELS, Assessment
+from . import formatting
+from .engine.assessment import (LEVEL_LABELS, STATUS_LABELS, Assessment, Finding, Recommendation, gap_count,
+                                is_gap_status)
 from .errors import InputError, LexgapError, Problem
 
 SCALE = {"not_met": 0, "partial": 1, "met": 2}
@@ -128,7 +130,7 @@ class Progress(Model):
     @property
     def still_open(self) -> list[CriterionChange]:
         """Gaps (not met or partly met) in both assessments with the same outcome."""
-        return [c for c in self.unchanged if c.new in ("not_met", "partial")]
+        return [c for c in self.unchanged if is_gap_status(c.new)]
 
     def unchanged_counts(self) -> dict[str, int]:
         counts = {s: 0 for s in STATUS_LABELS}
@@ -153,10 +155,11 @@ def _side(a: Assessment, file: str) -> Side:
     s = a.summary
     version = a.pack.version if a.assessment.pack_version == a.pack.version else (
         f"{a.pack.version} (answers written for {a.assessment.pack_version})")
-    return Side(file=file, confidentiality=a.assessment.confidentiality, state=a.state.name, code=a.state.code, date=a.assessment.date,
+    return Side(file=file, confidentiality=a.assessment.confidentiality, state=a.state.name, code=a.state.code,
+                date=a.assessment.date,
                 status=a.assessment.status, pack_version=version, legal_score=s.legal_score,
                 legal_coverage=s.legal_coverage, legal_confirmed_score=s.legal_confirmed_score,
-                legal_level=s.legal_level, gaps=s.counts.get("not_met", 0) + s.counts.get("partial", 0),
+                legal_level=s.legal_level, gaps=gap_count(s.counts),
                 binding_gaps=s.binding_gaps, icmec_sufficient=a.crosswalk.icmec.sufficient,
                 icmec_verdict=a.crosswalk.icmec.verdict)
 
@@ -204,12 +207,14 @@ def diff(old: Assessment, new: Assessment, *, old_file: str = "OLD", new_file: s
     new_findings = {f.criterion: f for f in new.findings}
     groups: dict[str, list[CriterionChange]] = {"improved": [], "regressed": [], "information": [], "unchanged": []}
     for cid in sorted(set(old_findings) | set(new_findings)):
-        o, n = old_findings.get(cid), new_findings.get(cid)
-        ref = n or o
-        change = classify(o.status if o else None, n.status if n else None)
-        item = CriterionChange(criterion=cid, paragraph=ref.paragraph, title=ref.title, weight=ref.weight,
-                               old=o.status if o else None, new=n.status if n else None, change=change,
-                               binding=ref.binding, elements=_element_changes(o, n) if o and n else [])
+        of, nf = old_findings.get(cid), new_findings.get(cid)
+        finding = nf or of
+        assert finding is not None  # the id comes from one side or the other
+        change = classify(of.status if of else None, nf.status if nf else None)
+        item = CriterionChange(criterion=cid, paragraph=finding.paragraph, title=finding.title,
+                               weight=finding.weight, old=of.status if of else None, new=nf.status if nf else None,
+                               change=change, binding=finding.binding,
+                               elements=_element_changes(of, nf) if of and nf else [])
         key = change if change in ("improved", "regressed", "unchanged") else "information"
         if key == "unchanged" and any(e.change in ("improved", "regressed") for e in item.elements):
             key = "improved" if all(e.change != "regressed" for e in item.elements) else (
@@ -220,15 +225,16 @@ def diff(old: Assessment, new: Assessment, *, old_file: str = "OLD", new_file: s
     paragraphs = []
     for number in sorted(set(old_paras) | set(new_paras)):
         o, n = old_paras.get(number), new_paras.get(number)
-        ref = n or o
+        para = n or o
+        assert para is not None  # the number comes from one side or the other
         paragraphs.append(ParagraphChange(
-            number=number, title=ref.title, assessment=ref.assessment, old_score=o.score if o else None,
+            number=number, title=para.title, assessment=para.assessment, old_score=o.score if o else None,
             new_score=n.score if n else None, old_coverage=o.coverage if o else None,
             new_coverage=n.coverage if n else None, old_confirmed=o.confirmed_score if o else None,
             new_confirmed=n.confirmed_score if n else None, old_level=o.level if o else None,
             new_level=n.level if n else None))
 
-    def ref(r) -> RecommendationRef:
+    def ref(r: Recommendation) -> RecommendationRef:
         return RecommendationRef(id=r.id, title=r.title, priority=r.priority, modality_label=r.modality_label,
                                  criteria=list(r.criteria))
 
@@ -265,7 +271,7 @@ def diff(old: Assessment, new: Assessment, *, old_file: str = "OLD", new_file: s
         notes=notes)
 
 
-def _element_changes(old, new) -> list[ElementChange]:
+def _element_changes(old: Finding, new: Finding) -> list[ElementChange]:
     """The elements whose outcome differs between two findings of one criterion (none if either has none)."""
     if not old.elements or not new.elements:
         return []
@@ -275,19 +281,17 @@ def _element_changes(old, new) -> list[ElementChange]:
     for eid in list(after) + [e for e in before if e not in after]:
         o, n = before.get(eid), after.get(eid)
         change = classify(o.status if o else None, n.status if n else None)
-        if change != "unchanged":
-            changes.append(ElementChange(id=eid, requirement=(n or o).requirement, old=o.status if o else None,
+        element = n or o
+        if change != "unchanged" and element is not None:
+            changes.append(ElementChange(id=eid, requirement=element.requirement, old=o.status if o else None,
                                          new=n.status if n else None, change=change))
     return changes
 
 
 # --- rendering -------------------------------------------------------------------------------------------
 
-FORMATS = {".txt": "text", ".md": "md", ".html": "html", ".htm": "html", ".json": "json", ".pdf": "pdf"}
-
-
-def pct(value: float | None) -> str:
-    return "–" if value is None else f"{round(value * 100)}%"
+FORMATS = {".txt": "text", ".md": "md", ".html": "html", ".htm": "html", ".pdf": "pdf", ".json": "json"}
+pct = formatting.pct
 
 
 def points(change: float | None) -> str:
@@ -387,15 +391,8 @@ def render_html(p: Progress) -> str:
 
 
 def output_format(out: str | Path | None, fmt: str | None) -> str:
-    if fmt:
-        return {"markdown": "md", "txt": "text"}.get(fmt, fmt)
-    if out is None:
-        return "text"
-    suffix = Path(out).suffix.lower()
-    if suffix not in FORMATS:
-        raise InputError(Problem(str(out), "cannot tell the format from the file extension",
-                                 "name the file .txt, .md, .html, .pdf or .json, or give --format"))
-    return FORMATS[suffix]
+    """'text', 'md', 'html', 'pdf' or 'json': `fmt` when given, else from the extension; text without -o."""
+    return formatting.output_format(out, fmt, FORMATS, default="text")
 
 
 def render(p: Progress, fmt: str) -> bytes:

@@ -31,10 +31,9 @@ class LexgapError(Exception):
     exit_code = 1
 
     def __init__(self, problems: list[Problem] | Problem | str):
-        if isinstance(problems, (Problem, str)):
-            problems = [problems]
+        items: list[Problem] | list[Problem | str] = [problems] if isinstance(problems, (Problem, str)) else problems
         self.problems: list[Problem] = [
-            p if isinstance(p, Problem) else Problem(file="lexgap", message=p) for p in problems
+            p if isinstance(p, Problem) else Problem(file="lexgap", message=p) for p in items
         ]
         super().__init__("\n".join(str(p) for p in self.problems))
 

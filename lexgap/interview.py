@@ -3,12 +3,8 @@
     lexgap interview -o veridia.yaml          # a new answers file
     lexgap interview --resume veridia.yaml    # carry on where it stopped
 
-Questions come in printed order. A question is asked only when
-  * its show_if condition holds given the answers so far (questions that do not apply are never asked), and
-  * its answer can still change a finding or a consistency warning: some condition that reads it (directly,
-    or through a concept) is still undecided, and the question's atom is among the ones that would settle
-    it. Conditions use three-valued logic, which is monotone: once a condition is decided, no further answer
-    can change it, so a question that no longer matters never will again.
+Questions come in printed order. A question is asked only when it applies (its show_if holds) and its
+answer can still change a finding or a consistency warning (lexgap/engine/relevance.py decides both).
 After each answer the file is written again atomically (a temporary file beside it, then a rename), so an
 interruption loses at most the answer being typed, and the running status of the question's paragraphs is
 shown. Typing ? shows the guidance, s skips a question for now, b goes back to the previous question,
@@ -24,89 +20,18 @@ from typing import Any
 
 import click
 
-from .engine import conditions as cond
 from .engine.answers import Answers, check_value
 from .engine.assessment import LEVEL_LABELS, Assessment
-from .engine.build import applicable
 from .engine.knowledge import KnowledgeBase
 from .engine.models import YES_NO_VALUES, AnswersFile, Question
+from .engine.relevance import pending
+from .formatting import pct
 
 COMMANDS = "? guidance · s skip · b back · st status · q stop"
 YES_NO_INPUT = {"y": "yes", "yes": "yes", "p": "partial", "partly": "partial", "partial": "partial",
                 "n": "no", "no": "no", "u": "unknown", "unknown": "unknown"}
 
 
-# --- which questions still matter -------------------------------------------------------------------------
-
-def facts_of(kb: KnowledgeBase, values: dict[str, Any], assessment: Assessment) -> cond.Facts:
-    known, _hidden = applicable(kb, values)
-    return cond.Facts(known, {c.id: c.value for c in assessment.concepts},
-                      {f.criterion: f.status for f in assessment.findings})
-
-
-def _collect(kb: KnowledgeBase, node: cond.Node | None, facts: cond.Facts, out: set[str], seen: set[str]) -> None:
-    """Add the unanswered questions that could still decide `node` (when it is undecided)."""
-    if node is None:
-        return
-    for atom in cond.atoms(node):  # answered(q) flips when q is answered: never settled while q is open
-        if isinstance(atom, cond.Answered) and atom.question not in facts.answers:
-            out.add(atom.question)
-    if cond.evaluate(node, facts) is not None:
-        return
-    for atom in cond.deciding_atoms(node, facts):
-        if isinstance(atom, cond.ConceptRef):
-            if atom.concept not in seen and facts.concepts.get(atom.concept) is None:
-                seen.add(atom.concept)
-                _collect(kb, kb.concept_logic.get(atom.concept), facts, out, seen)
-        elif isinstance(atom, cond.Status):
-            continue  # the criterion it reads is examined on its own
-        elif atom.question not in facts.answers:
-            out.add(atom.question)
-
-
-def open_questions(kb: KnowledgeBase, facts: cond.Facts) -> set[str]:
-    """Questions whose answer can still change a finding (an element's outcome or binding status) or a
-    warning."""
-    out: set[str] = set()
-    for logic in kb.element_logic.values():
-        seen: set[str] = set()
-        applies = cond.evaluate(logic.applies, facts) if logic.applies is not None else True
-        if applies is False:
-            continue
-        _collect(kb, logic.applies, facts, out, seen)
-        met = cond.evaluate(logic.met, facts) if logic.met is not None else None
-        _collect(kb, logic.met, facts, out, seen)
-        if logic.partial is not None and met is not True:
-            _collect(kb, logic.partial, facts, out, seen)
-        for instrument, unless in logic.binds:
-            party = kb.party_logic.get(instrument)
-            if party is None:
-                continue
-            _collect(kb, party, facts, out, seen)
-            if cond.evaluate(party, facts) is not False:
-                _collect(kb, unless, facts, out, seen)
-    for cid, crit in kb.criteria.items():
-        applies_node = kb.logic[cid].applies
-        if crit.derived_from is not None and applies_node is not None:
-            _collect(kb, applies_node, facts, out, set())
-    for node in kb.warning_logic.values():
-        _collect(kb, node, facts, out, set())
-    return out
-
-
-def shown(kb: KnowledgeBase, q: Question, facts: cond.Facts) -> bool:
-    """Whether the question applies given the answers so far (its show_if holds)."""
-    node = kb.show_if.get(q.id)
-    return node is None or cond.evaluate(node, facts) is True
-
-
-def pending(kb: KnowledgeBase, answers: AnswersFile, assessment: Assessment, skipped: set[str] = frozenset()
-            ) -> list[Question]:
-    """The questions still to ask, in printed order."""
-    facts = facts_of(kb, {q: a.value for q, a in answers.answers.items()}, assessment)
-    relevant = open_questions(kb, facts)
-    return [q for q in kb.questionnaire.questions
-            if q.id not in answers.answers and q.id not in skipped and q.id in relevant and shown(kb, q, facts)]
 
 
 # --- reading an answer typed at the terminal ----------------------------------------------------------------
@@ -120,11 +45,11 @@ def parse_typed(q: Question, text: str) -> tuple[Any, str | None]:
     if low in ("u", "unknown"):
         return "unknown", None
     if q.type == "yes_no":
-        value = YES_NO_INPUT.get(low)
-        if value == "partial" and not q.partial:
+        word = YES_NO_INPUT.get(low)
+        if word == "partial" and not q.partial:
             return None, "this question asks a plain fact: type y (yes), n (no) or u (unknown)"
-        if value:
-            return value, None
+        if word:
+            return word, None
         return None, ("type y (yes), p (partly), n (no) or u (unknown)" if q.partial
                       else "type y (yes), n (no) or u (unknown)")
     options = [o.value for o in q.options]
@@ -351,12 +276,12 @@ def paragraph_line(p: Any) -> str:
     c = p.counts
     decided = c.get("met", 0) + c.get("partial", 0) + c.get("not_met", 0)
     total = decided + c.get("unknown", 0)
-    score = "–" if p.score is None else f"{round(p.score * 100)}%"
+    score = pct(p.score)
     title = p.title if len(p.title) <= 48 else p.title[:47].rstrip(" ,;") + "…"
     return (f"OP{p.number} {title}: {decided} of {total} criteria decided ({c.get('met', 0)} met, "
             f"{c.get('partial', 0)} partly, {c.get('not_met', 0)} not met) — {LEVEL_LABELS[p.level].lower()}"
             + (f", score {score}" if p.level != "insufficient_information" else "")
-            + f", coverage {round(p.coverage * 100)}%")
+            + f", coverage {pct(p.coverage)}")
 
 
 def new_answers_file(kb: KnowledgeBase, name: str, assessors: list[str], date: dt.date, code: str | None,
@@ -409,10 +334,7 @@ __all__ = [
     "YES_NO_VALUES",
     "Interview",
     "ask_header",
-    "facts_of",
-    "open_questions",
     "paragraph_line",
     "parse_typed",
-    "pending",
     "start",
 ]

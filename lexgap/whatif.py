@@ -22,8 +22,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .engine.answers import Answers, check_value
-from .engine.assessment import Assessment, Status
-from .engine.elements import is_gap
+from .engine.assessment import Assessment, Status, is_gap_status
 from .engine.knowledge import KnowledgeBase
 from .engine.models import Answer, AnswerValue, Strict, Text
 from .engine.validation import near, validate
@@ -141,13 +140,13 @@ def bill_effect(bill: Bill, before: Assessment, after: Assessment, kb: Knowledge
             change = ElementChange(criterion=finding.criterion, criterion_title=finding.title, element=e.id,
                                    requirement=e.requirement, before=was, after=e.status,
                                    binding=e.binding == "binding", obligation=e.obligation)
-            if is_gap(was) and e.status in ("met", "not_applicable"):
+            if is_gap_status(was) and e.status in ("met", "not_applicable"):
                 closes.append(change)
             elif was == "not_met" and e.status == "partial":
                 improves.append(change)
             elif was in RANK and e.status in RANK and RANK[e.status] < RANK[was]:
                 breaks.append(change)
-            elif touched and is_gap(e.status):
+            elif touched and is_gap_status(e.status):
                 leaves_open.append(change)
     binding_met = [f"{c.requirement} ({c.obligation})" for c in closes if c.binding]
     return BillEffect(

@@ -14,7 +14,10 @@ from lexgap.engine.assessment import (
     IcmecVerdict, InformationGap, MnrCapability, PackInfo, ParagraphResult, QuestionRef, Recommendation,
     RecommendationItem, Summary, AssessmentWarning,
 )
-from lexgap.engine.models import MODALITY_LABELS, AssessmentInfo, Scoring, State
+from lexgap.engine.knowledge import pack_modalities
+from lexgap.engine.models import AssessmentInfo, Scoring, State
+
+MODALITY_LABELS = {m.id: m.label for m in pack_modalities("res-74-174")}
 
 WEIGHTS = {"core": 3.0, "important": 2.0, "advisory": 1.0}
 POINTS = {"met": 1.0, "partial": 0.5, "not_met": 0.0}

@@ -45,7 +45,7 @@ def test_bad_input_fails_with_its_stored_message(name, args):
 
 def test_bad_inputs_are_left_untouched():
     before = {p: p.read_bytes() for p in HERE.glob("*.yaml")}
-    for name, args in cases():
+    for _name, args in cases():
         run(args)
     assert before == {p: p.read_bytes() for p in HERE.glob("*.yaml")}
 

@@ -151,7 +151,7 @@ def test_explain_names_rule_answers_and_articles():
     result = invoke("explain", ARCADIA, "P01.05")
     assert result.exit_code == 0, result.stderr
     assert "Decided by rule:" in result.output and "Instrument articles:" in result.output
-    result = invoke("explain", ARCADIA, "P01.5")
+    result = invoke("explain", ARCADIA, "P01.005")
     assert result.exit_code == 2 and "did you mean 'P01.05'" in result.stderr
 
 
@@ -262,3 +262,29 @@ def test_force_means_one_thing_everywhere():
     assert {h for h in helps.values() if h} == {"Replace the output file(s) if they already exist."}
     assert {name for name, h in helps.items() if h} == {"report", "compare", "diff", "export", "import", "migrate",
                                                         "interview"}
+
+
+# --- one command line (issue 13) ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("spelling", ["P01.05", "p01.05", "P1.5", "p1.05"])
+def test_explain_accepts_the_usual_spellings_of_a_criterion_id(spelling):
+    result = invoke("explain", ARCADIA, spelling)
+    assert result.exit_code == 0, result.stderr
+    assert result.output.startswith("P01.05 ")
+
+
+def test_assess_on_a_workbook_says_to_import_it(tmp_path):
+    book = tmp_path / "q.xlsx"
+    book.write_bytes(b"PK\x03\x04 not really a workbook")
+    result = invoke("assess", str(book))
+    assert result.exit_code == 3
+    assert "lexgap questionnaire import" in result.stderr and "q.yaml" in result.stderr
+
+
+def test_validate_reports_structural_and_answer_problems_together(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema_version: 1\nstate: {name: X, fictional: maybe}\nanswers:\n  nope.q: 'yes'\n")
+    result = invoke("validate", str(bad))
+    assert result.exit_code == 3
+    for part in ("'fictional'", "'assessment' is missing", "unknown question id 'nope.q'"):
+        assert part in result.stderr, part

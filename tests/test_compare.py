@@ -204,6 +204,7 @@ def test_nothing_to_compare_is_an_input_error():
 
 # --- the batch ----------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_batch_in_two_processes_equals_one_process(kb, tmp_path):
     paths = region(tmp_path / "r", kb, 9)
     broken = tmp_path / "r" / "broken.yaml"
@@ -350,6 +351,7 @@ def test_outputs_never_replace_an_input_and_formats_are_checked(five, tmp_path):
     assert result.exit_code == 2 and "--format needs -o FILE" in result.stderr
 
 
+@pytest.mark.slow
 def test_regional_pdf(five, tmp_path):
     pypdf = pytest.importorskip("pypdf")
     result = invoke(*five[:3], "-o", tmp_path / "regional.pdf")

@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from lexgap.api import assess
 from lexgap.engine import conditions as cond
 from lexgap.engine.answers import load_answers
-from lexgap.engine.elements import criterion_binding, criterion_status, element_id, is_gap
+from lexgap.engine.assessment import is_gap_status as is_gap
+from lexgap.engine.elements import criterion_binding, criterion_status, element_id
 from lexgap.engine.reference import evaluate, known_answers
 
 from .conftest import example_files

@@ -2,6 +2,7 @@
 three-valued logic, monotonicity, determinism."""
 from __future__ import annotations
 
+import pytest
 import copy
 
 from hypothesis import HealthCheck, given, settings
@@ -33,6 +34,7 @@ def statuses(kb, values):
     return {f.criterion: f.status for f in assess(make_answers(values)).findings}
 
 
+@pytest.mark.slow
 def test_engine_agrees_with_reference_evaluator(kb):
     run = golden.evaluator(kb)
 
@@ -56,6 +58,7 @@ def test_nothing_answered_means_nothing_is_not_met(kb):
     assert "not_met" not in statuses(kb, {}).values()
 
 
+@pytest.mark.slow
 def test_removing_an_answer_never_creates_a_not_met(kb):
     @given(answer_sets(kb), st.data())
     @SETTINGS
@@ -72,6 +75,7 @@ def test_removing_an_answer_never_creates_a_not_met(kb):
     check()
 
 
+@pytest.mark.slow
 def test_session_retraction_equals_a_fresh_run(kb):
     from lexgap import Session, assess
 
@@ -90,6 +94,7 @@ def test_session_retraction_equals_a_fresh_run(kb):
     check()
 
 
+@pytest.mark.slow
 def test_session_changes_equal_a_fresh_run(kb):
     from lexgap import Session, assess
 
@@ -125,6 +130,7 @@ def scope_questions(kb) -> set[str]:
 RANK = {"not_met": 0, "partial": 1, "met": 2}
 
 
+@pytest.mark.slow
 def test_a_better_answer_never_lowers_an_outcome_or_a_confirmed_score(kb):
     """no -> partial -> yes on any compliance question never lowers a criterion's outcome, nor any
     confirmed score, nor any score whose coverage it leaves unchanged. (The score over decided criteria
@@ -152,6 +158,7 @@ def test_a_better_answer_never_lowers_an_outcome_or_a_confirmed_score(kb):
     check()
 
 
+@pytest.mark.slow
 def test_same_input_same_json_whatever_the_order(kb):
     from lexgap import assess
 
@@ -165,6 +172,7 @@ def test_same_input_same_json_whatever_the_order(kb):
     check()
 
 
+@pytest.mark.slow
 def test_every_finding_is_explained(kb):
     from lexgap import assess
 

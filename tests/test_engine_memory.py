@@ -3,7 +3,11 @@
 If this fails after a clipspy upgrade, check whether upstream fixed the leak and the patch in
 lexgap/engine/clips_runtime.py is still right.
 """
+import pytest
+
 from lexgap.engine.clips_runtime import Runner
+
+pytestmark = pytest.mark.slow  # hundreds of assessments: run by CI, left out of the quick loop
 
 
 def test_clips_memory_stays_flat_over_many_assessments(kb):

@@ -15,7 +15,8 @@ from lexgap.cli import cli
 from lexgap.engine.answers import Answers, load_answers
 from lexgap.engine.build import applicable
 from lexgap.engine.models import AnswersFile
-from lexgap.interview import facts_of, open_questions, parse_typed, pending, shown
+from lexgap.engine.relevance import facts_of, open_questions, pending, shown
+from lexgap.interview import parse_typed
 
 from .conftest import example_files
 from .strategies import draw_value
@@ -97,6 +98,7 @@ def outcome(kb, values: dict):
     return {c: (d.status, d.binding) for c, d in evaluation.decisions.items()}, evaluation.warnings
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10_000), share=st.sampled_from([0.1, 0.4, 0.7, 0.95]))

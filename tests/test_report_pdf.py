@@ -14,6 +14,8 @@ from lexgap import report
 
 from .report_fixtures import make_assessment
 
+pytestmark = pytest.mark.slow  # PDF rendering: run by CI, left out of the quick loop (-m "not slow")
+
 EPOCH = "1781740800"  # 2026-06-18T00:00:00Z
 ANSWERS = b"state:\n  name: Republic of Veridia\n  fictional: true\n"
 

@@ -70,6 +70,7 @@ def test_markdown_shows_hostile_answers_as_text(probe):
         assert tag not in markdown.replace("\\<", "")
 
 
+@pytest.mark.slow
 def test_pdf_of_hostile_answers_fetches_nothing_and_attaches_only_the_answers(probe, tmp_path):
     base, seen = probe
     note, citation = hostile(base)

@@ -38,7 +38,8 @@ def _missing() -> str | None:
 _REASON = _missing()
 if _REASON and REQUIRED:
     raise RuntimeError(f"browser tests required (LEXGAP_REQUIRE_BROWSER=1) but {_REASON}")
-pytestmark = pytest.mark.skipif(_REASON is not None, reason=_REASON or "")
+pytestmark = [pytest.mark.skipif(_REASON is not None, reason=_REASON or ""),
+              pytest.mark.slow]  # a real browser: run by CI, left out of the quick loop (-m "not slow")
 
 
 def expect(locator):  # playwright's assertion helper, imported only when playwright is there
@@ -344,3 +345,52 @@ def test_refused_save_is_not_kept_and_pasted_text_is_accepted(page, server, monk
     page.get_by_role("group", name=re.compile(r"T\.1 ")).get_by_label(re.compile(r"^Party")).check()
     wait_saved(page, "treaty.crc")                      # and the next save works
     assert load_answers(ws.folder.path(stem), ws.kb).data.answers["treaty.crc"].value == "party"
+
+
+def test_saving_model_is_plain_and_status_means_something_early(page, server):
+    base, app = server
+    create_assessment(page, base, "Earlyland")
+    save_buttons = page.locator("button", has_text="Save answers")
+    assert save_buttons.count() >= 1 and not any(b.is_visible() for b in save_buttons.all())
+    assert page.get_by_role("button", name="Save answers").count() == 0
+    summary = page.locator("#save-summary")
+    assert summary.is_visible() and "save themselves" in summary.inner_text()
+    page.get_by_role("group", name=re.compile(r"T\.6 ")).get_by_label(re.compile(r"^Party")).check()
+    wait_saved(page, "treaty.untoc")
+    expect(summary).to_have_text(re.compile(r"All answers on this page are saved"))
+    page.get_by_role("group", name=re.compile(r"T\.7 ")).get_by_label(re.compile(r"^Party")).check()
+    wait_saved(page, "treaty.tip")
+    row = page.locator("#status-p17")
+    expect(row).to_contain_text(re.compile(r"\d+ of \d+ criteria decided: \d+ met, \d+ gaps?"))
+    assert "Ratification of the Organized Crime Convention" in row.inner_text()
+    assert page.locator("#no-score").is_visible()         # far below the pack's coverage threshold
+    assert page.locator(".next-questions li").count() >= 1
+    assert page.get_by_role("button", name=re.compile(r"^Next")).is_visible()
+
+
+def test_two_instances_on_different_ports_do_not_break_each_other(browser, tmp_path):
+    from werkzeug.serving import make_server
+
+    from lexgap.web.app import create_app, session_cookie_name
+
+    servers = []
+    try:
+        for name in ("one", "two"):
+            app = create_app(tmp_path / name, pdf_in_worker=False)
+            httpd = make_server("127.0.0.1", 0, app, threaded=True)
+            app.config["SESSION_COOKIE_NAME"] = session_cookie_name(httpd.server_port)   # as `lexgap serve` does
+            threading.Thread(target=httpd.serve_forever, daemon=True).start()
+            servers.append((httpd, f"http://127.0.0.1:{httpd.server_port}"))
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        one, two = context.new_page(), context.new_page()
+        create_assessment(one, servers[0][1], "Onland")
+        create_assessment(two, servers[1][1], "Twoland")         # the second instance sets its own cookie
+        one.get_by_role("group", name=re.compile(r"T\.1 ")).get_by_label(re.compile(r"^Party")).check()
+        wait_saved(one, "treaty.crc")                             # the first one's page still works
+        two.get_by_role("group", name=re.compile(r"T\.1 ")).get_by_label(re.compile(r"^Party")).check()
+        wait_saved(two, "treaty.crc")
+        context.close()
+    finally:
+        for httpd, _url in servers:
+            httpd.shutdown()
+            httpd.server_close()

@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from lexgap.cli import cli
-from lexgap.engine.elements import is_gap
+from lexgap.engine.assessment import is_gap_status as is_gap
 from lexgap.errors import InputError
 from lexgap.whatif import load_bill, what_if
 

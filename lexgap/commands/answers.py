@@ -1,6 +1,7 @@
 """The commands on one State's answers: validate, schema, assess, explain and report."""
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def consistency_warnings(kb, loaded) -> list[str]:  # noqa: ANN001 - KnowledgeBa
 
 
 @click.command("schema")
-@click.argument("name", type=click.Choice(["pack", "paragraph", "concepts", "consistency", "packages",
+@click.argument("name", type=click.Choice(["pack", "paragraph", "concepts", "consistency", "packages", "modalities",
                                            "questionnaire", "answers", "golden", "assessment", "migration",
                                            "bill"]))
 def schema_cmd(name: str) -> None:
@@ -70,10 +71,6 @@ def schema_cmd(name: str) -> None:
 
 STATUS_MARK = {"met": "met", "partial": "partial", "not_met": "NOT MET", "unknown": "unknown",
                "not_applicable": "n/a"}
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"
 
 
 @click.command("assess")
@@ -110,6 +107,7 @@ def assess_cmd(answers: Path, pack: str | None, fmt: str, bill: Path | None) -> 
         click.echo(render_markdown(assessment), nl=False)
         return
     from ..engine.assessment import LEVEL_LABELS
+    from ..formatting import pct as _pct
 
     s = assessment.summary
     state = assessment.state.name + (" (fictional)" if assessment.state.fictional else "")
@@ -137,6 +135,7 @@ def assess_cmd(answers: Path, pack: str | None, fmt: str, bill: Path | None) -> 
 def print_bill_effect(effect) -> None:  # noqa: ANN001 - a whatif.BillEffect, imported lazily
     """The effect of a draft bill, element by element, for a person to read."""
     from ..engine.assessment import STATUS_LABELS
+    from ..formatting import pct as _pct
 
     b = effect.bill
     click.echo(f"\nWith the bill: {b.title} ({b.status.replace('_', ' ')}, {b.date}). The answers above include it; "
@@ -157,6 +156,12 @@ def print_bill_effect(effect) -> None:  # noqa: ANN001 - a whatif.BillEffect, im
             click.echo(f"  {line}")
 
 
+def criterion_spelling(text: str) -> str:
+    """P01.05 however typed: 'p01.05', 'P1.5' and ' P01.05 ' all name P01.05; anything else is left as it is."""
+    match = re.fullmatch(r"\s*[Pp](\d{1,2})\.(\d{1,2})\s*", text)
+    return f"P{int(match[1]):02d}.{int(match[2]):02d}" if match else text
+
+
 @click.command("explain")
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("criterion")
@@ -169,6 +174,7 @@ def explain_cmd(answers: Path, criterion: str, pack: str | None) -> None:
 
     assessment = api.assess(answers, pack)
     ids = [f.criterion for f in assessment.findings]
+    criterion = criterion_spelling(criterion)
     if criterion not in ids:
         raise click.BadParameter(f"no criterion '{criterion}'. {near(criterion, ids)}".strip(),
                                  param_hint="CRITERION")

@@ -70,7 +70,7 @@ def compare_cmd(inputs: tuple[Path, ...], out: Path | None, fmt: str | None, csv
     if xlsx_out is not None:
         write_atomic(xlsx_out, cmp.to_xlsx(comparison), "workbook")
         written.append(str(xlsx_out))
-    if out is not None:
+    if out is not None and fmt is not None:
         write_atomic(out, cmp.render(comparison, fmt, csv_text), "report")
         written.append(str(out))
     n = len(comparison.states)
@@ -89,7 +89,7 @@ def compare_cmd(inputs: tuple[Path, ...], out: Path | None, fmt: str | None, csv
 
 
 def _print_summary(c) -> None:
-    from ..compare import pct
+    from ..formatting import pct
     from ..engine.assessment import LEVEL_LABELS
 
     click.echo(f"{c.title} — {c.pack_id} {', '.join(c.pack_versions)}; {len(c.states)} States"

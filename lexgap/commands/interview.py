@@ -36,6 +36,7 @@ def interview_cmd(out: Path | None, resume: Path | None, force: bool, pack: str 
     from ..engine.knowledge import load_knowledge
     from ..interview import ask_header, start
     from ..answers_yaml import answers_to_yaml
+    from ..formatting import pct as _pct
 
     kb = load_knowledge(pack)
     if resume is not None:
@@ -116,7 +117,3 @@ def interview_cmd(out: Path | None, resume: Path | None, force: bool, pack: str 
     else:
         click.echo(f"Stopped. {len(data.answers)} answers are saved in {target}. Continue with: "
                    f"lexgap interview --resume {target}")
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{round(value * 100)}%"

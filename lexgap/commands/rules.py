@@ -54,7 +54,7 @@ def rules_list(pack: str | None, paragraph: int | None, fmt: str) -> None:
     from ..engine.knowledge import load_knowledge
 
     kb = load_knowledge(pack)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for para in kb.paragraphs:
         if paragraph is not None and para.paragraph != paragraph:
             continue

@@ -56,7 +56,7 @@ def serve(data_dir: Path, port: int, host: str, open_browser: bool, pack: str | 
     from werkzeug.serving import make_server
 
     from ..web import security
-    from ..web.app import create_app
+    from ..web.app import create_app, session_cookie_name
 
     loopback = is_loopback(host)
     if not loopback:
@@ -77,6 +77,7 @@ def serve(data_dir: Path, port: int, host: str, open_browser: bool, pack: str | 
         reason = f" ({exc.strerror or exc})" if isinstance(exc, OSError) else ""
         raise LexgapError(Problem(f"{host}:{port}", f"cannot listen on this address{reason}",
                                   "try another --port, or --port 0 for any free port")) from None
+    app.config["SESSION_COOKIE_NAME"] = session_cookie_name(server.server_port)  # --port 0: known only now
     url = url_for_host(host, server.server_port)
     click.echo(f"lexgap is running at {url}  (data folder: {Path(data_dir).resolve()})")
     click.echo("Open that address in your web browser. Press Ctrl+C to stop; answers are already saved.")

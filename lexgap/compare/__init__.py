@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from .batch import assess_files, collect_files, default_jobs
 from .model import LeftOut, MixedVersionsError, RegionalComparison, StateResult, state_result
-from .regional import compare, pct
+from .regional import compare
 from .render import render, render_html, render_markdown, render_pdf, report_format
 from .tables import spreadsheet_safe, to_csv, to_xlsx
 
 __all__ = ["LeftOut", "MixedVersionsError", "RegionalComparison", "StateResult", "assess_files", "collect_files",
-           "compare", "default_jobs", "pct", "render", "render_html", "render_markdown", "render_pdf",
+           "compare", "default_jobs", "render", "render_html", "render_markdown", "render_pdf",
            "report_format", "spreadsheet_safe", "state_result", "to_csv", "to_xlsx"]

@@ -5,31 +5,15 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 
-from ..engine.assessment import LEVEL_LABELS, Assessment, ParagraphResult
+from ..engine.assessment import LEVEL_LABELS, Assessment, ParagraphResult, Status, gap_count, is_gap_status
 from ..errors import InputError, Problem
+from ..engine.knowledge import pack_modalities
+from ..engine.models import PRIORITY_ORDER, WEIGHT_ORDER
+from ..formatting import pct
 from .model import (Cell, CommonGap, CriterionRow, FindingBrief, LeftOut, MixedVersionsError, ParagraphRow,
                     RecommendationBrief, RegionalComparison, RegionalPriority, StateResult, StateRow, state_result)
 
-STATUS_ORDER = ("met", "partial", "not_met", "unknown", "not_applicable")
-PRIORITY_RANK = {"high": 0, "medium": 1, "low": 2}
-WEIGHT_RANK = {"core": 0, "important": 1, "advisory": 2}
-REGIONAL_FORMATS = {
-    "legislative_drafting": "a regional model provision and a drafting workshop for these States' legislative "
-                            "drafters",
-    "ratification": "a regional treaty-action workshop on ratification and implementing legislation",
-    "institutional_setup": "a regional peer exchange on setting up the institution, with a shared template",
-    "capacity_building": "joint regional training of investigators, prosecutors and judges",
-    "international_cooperation": "a regional cooperation arrangement and joint training of central authorities",
-    "victim_services": "a regional exchange on child-friendly victim services, with shared protocols",
-    "data_and_research": "a regional data framework: common indicators and one collection template",
-    "awareness": "a regional awareness campaign adapted to each State",
-    "policy_coordination": "a regional coordination meeting and a model national strategy",
-    "engagement": "joint engagement in international fora and a regional resource-mobilisation plan",
-}
-
-
-def pct(value: float | None) -> str:
-    return "–" if value is None else f"{round(value * 100)}%"
+STATUS_ORDER: tuple[Status, ...] = ("met", "partial", "not_met", "unknown", "not_applicable")
 
 
 def _mean(values: list[float]) -> float | None:
@@ -153,7 +137,7 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
         statuses = [idx[cid].status if cid in idx else None for idx in by_state]
         counts = {s: statuses.count(s) for s in STATUS_ORDER}
         applicable = sum(1 for s in statuses if s not in (None, "not_applicable"))
-        gap_states = [i for i, s in enumerate(statuses) if s in ("not_met", "partial")]
+        gap_states = [i for i, s in enumerate(statuses) if is_gap_status(s)]
         binding = sum(1 for i in gap_states if by_state[i][cid].binding == "binding")
         decided = sum(1 for st in statuses if st in ("met", "partial", "not_met"))
         is_common = bool(gap_states) and len(gap_states) >= common_share * decided - 1e-9
@@ -166,10 +150,11 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
                                     not_met=counts["not_met"], partial=counts["partial"], unknown=counts["unknown"],
                                     applicable=applicable, binding_gaps=binding,
                                     states=[kept[i].state.name for i in gap_states], comparable=not mixed))
-    common.sort(key=lambda g: (-(g.not_met + g.partial), -g.binding_gaps, WEIGHT_RANK.get(g.weight, 9), g.criterion))
+    common.sort(key=lambda g: (-(g.not_met + g.partial), -g.binding_gaps, WEIGHT_ORDER.get(g.weight, 9), g.criterion))
 
     # priorities: recommendations many States share
     threshold = max(2, math.ceil(n * priority_share))
+    formats = {m.id: m.regional_format for m in pack_modalities(kept[0].pack_id)}  # the pack's modalities.yaml
     shared: dict[str, list[tuple[int, RecommendationBrief]]] = {}
     for i, r in enumerate(kept):
         for rec in r.recommendations:
@@ -184,12 +169,12 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
             criteria += [c for c in rec.criteria if c not in criteria]
         priorities.append(RegionalPriority(
             id=rid, title=first.title, modality=first.modality, modality_label=first.modality_label,
-            regional_format=REGIONAL_FORMATS.get(first.modality, "a regional workshop for these States"),
-            priority=min((rec.priority for _, rec in entries), key=PRIORITY_RANK.__getitem__), text=first.text,
+            regional_format=formats.get(first.modality, "a regional workshop for these States"),
+            priority=min((rec.priority for _, rec in entries), key=PRIORITY_ORDER.__getitem__), text=first.text,
             states=[kept[i].state.name for i, _ in entries], count=len(entries), share=round(len(entries) / n, 4),
             binding_states=sum(1 for _, rec in entries if rec.binding), criteria=sorted(criteria),
             paragraphs=sorted({p for _, rec in entries for p in rec.paragraphs}), comparable=not mixed))
-    priorities.sort(key=lambda p: (-p.count, PRIORITY_RANK[p.priority], -p.binding_states, p.id))
+    priorities.sort(key=lambda p: (-p.count, PRIORITY_ORDER[p.priority], -p.binding_states, p.id))
 
     # paragraphs
     numbers: dict[int, ParagraphResult] = {}
@@ -200,9 +185,9 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
     for number in sorted(numbers):
         cells: list[Cell | None] = []
         for r in kept:
-            p = next((x for x in r.paragraphs if x.number == number), None)
-            cells.append(None if p is None else Cell(score=p.score, coverage=p.coverage,
-                                                     confirmed_score=p.confirmed_score, level=p.level))
+            found = next((x for x in r.paragraphs if x.number == number), None)
+            cells.append(None if found is None else Cell(score=found.score, coverage=found.coverage,
+                                                         confirmed_score=found.confirmed_score, level=found.level))
         considered = [c for c in cells if c is not None and c.level != "not_applicable"]
         scored = [c.score for c in considered if c.score is not None and c.coverage >= min_coverage]
         paragraph_rows.append(ParagraphRow(
@@ -215,17 +200,16 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
 
     # States
     rows: list[StateRow] = []
-    ranked = rank
     for key, label, r in zip(keys, labels, kept):
         s = r.summary
-        gaps = s.counts.get("not_met", 0) + s.counts.get("partial", 0)
-        rank = ranks.get(key)
+        gaps = gap_count(s.counts)
+        place = ranks.get(key)
         if mixed:
             note = "not ranked: the States were assessed under different pack versions"
-        elif not ranked:
+        elif not rank:
             note = "not ranked: a ranking is made only on request"
-        elif rank is not None:
-            note = f"rank {rank} of {len(ranks)} by confirmed legal score"
+        elif place is not None:
+            note = f"rank {place} of {len(ranks)} by confirmed legal score"
         elif s.legal_score is None or s.legal_coverage < min_coverage:
             note = (f"not ranked: only {pct(s.legal_coverage)} of the legal criteria decided; at least "
                     f"{pct(min_coverage)} needed")
@@ -239,7 +223,7 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
             legal_level=s.legal_level, engagement_score=s.engagement_score,
             engagement_coverage=s.engagement_coverage, engagement_level=s.engagement_level,
             counts={k: s.counts.get(k, 0) for k in STATUS_ORDER}, gaps=gaps, binding_gaps=s.binding_gaps,
-            rank=rank, rank_note=note, icmec_sufficient=r.icmec.sufficient, icmec_verdict=r.icmec.verdict,
+            rank=place, rank_note=note, icmec_sufficient=r.icmec.sufficient, icmec_verdict=r.icmec.verdict,
             icmec={c.id: c.status for c in r.icmec.criteria}, top_priority=top, summary="")
         row.summary = _summary_line(r, row, min_coverage)
         rows.append(row)

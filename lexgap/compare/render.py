@@ -6,8 +6,8 @@ from pathlib import Path
 
 from ..engine.assessment import LEVEL_LABELS, STATUS_LABELS
 from ..errors import InputError, Problem
+from ..formatting import output_format, pct
 from .model import Cell, RegionalComparison
-from .regional import REGIONAL_FORMATS, pct
 from .tables import to_csv
 
 STATUS_MARKS = {"met": "●", "partial": "◐", "not_met": "○", "unknown": "?", "not_applicable": "–", None: " "}
@@ -20,13 +20,8 @@ REPORT_MAX_NAMES = 12
 
 
 def report_format(out: str | Path, fmt: str | None) -> str:
-    if fmt:
-        return {"markdown": "md"}.get(fmt, fmt)
-    suffix = Path(out).suffix.lower()
-    if suffix not in REPORT_FORMATS:
-        raise InputError(Problem(str(out), "cannot tell the report format from the file extension",
-                                 "name the file .pdf, .html, .md or .json, or give --format"))
-    return REPORT_FORMATS[suffix]
+    """'pdf', 'html', 'md' or 'json': `fmt` when given, else from the file extension."""
+    return output_format(out, fmt, REPORT_FORMATS)
 
 
 def _view(c: RegionalComparison) -> dict[str, object]:
@@ -44,7 +39,7 @@ def _view(c: RegionalComparison) -> dict[str, object]:
             "mark_fictional": c.any_fictional and not all(s.fictional for s in c.states),
             "full_matrix": len(c.states) <= FULL_MATRIX_MAX_STATES, "marks": STATUS_MARKS,
             "status_labels": STATUS_LABELS, "level_labels": LEVEL_LABELS, "pct": pct,
-            "shade": _shade, "regional_formats": REGIONAL_FORMATS}
+            "shade": _shade}
 
 
 def _names(names: list[str]) -> str:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 
 from ..engine.assessment import LEVEL_LABELS
-from .model import RegionalComparison
+from .model import Cell, RegionalComparison
 from .regional import STATUS_ORDER
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -20,6 +21,11 @@ def spreadsheet_safe(value: object) -> object:
 
 def _p(value: float | None) -> float | str:
     return "" if value is None else round(value * 100, 1)
+
+
+def _cell_pct(cell: Cell | None, field: str) -> float | str:
+    """A heat-map cell's score or coverage in percent; empty for a State without the paragraph."""
+    return "" if cell is None else _p(getattr(cell, field))
 
 
 def _yes_no(value: bool | None) -> str:
@@ -77,7 +83,7 @@ def to_xlsx(c: RegionalComparison) -> bytes:
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
 
-    def sheet(title: str, header: list[str], rows: list[list[object]], widths: dict[int, int] | None = None):
+    def sheet(title: str, header: list[str], rows: Sequence[Sequence[object]], widths: dict[int, int] | None = None):
         ws = wb.create_sheet(title)
         ws.append(header)
         for cell in ws[1]:
@@ -98,7 +104,7 @@ def to_xlsx(c: RegionalComparison) -> bytes:
     header, rows = state_table(c)
     sheet("States", header, rows, {1: 28, 5: 30, 10: 40, len(header): 90})
     heat_header = ["State"] + [f"OP{p.number}" for p in c.paragraphs]
-    ws = sheet("Heat map", heat_header, [[s.name] + [_p(p.cells[i].score) if p.cells[i] else "" for p in c.paragraphs]
+    ws = sheet("Heat map", heat_header, [[s.name, *(_cell_pct(p.cells[i], "score") for p in c.paragraphs)]
                                          for i, s in enumerate(c.states)], {1: 28})
     for i in range(len(c.states)):
         for j, p in enumerate(c.paragraphs):
@@ -109,7 +115,7 @@ def to_xlsx(c: RegionalComparison) -> bytes:
             else:
                 shade = 255 - int(cell.score * 150)
                 target.fill = PatternFill("solid", fgColor=f"{shade:02X}{shade:02X}FF")
-    sheet("Coverage", heat_header, [[s.name] + [_p(p.cells[i].coverage) if p.cells[i] else "" for p in c.paragraphs]
+    sheet("Coverage", heat_header, [[s.name, *(_cell_pct(p.cells[i], "coverage") for p in c.paragraphs)]
                                     for i, s in enumerate(c.states)], {1: 28})
     sheet("Averages", ["paragraph", "title", "kind", "average_score_pct", "states_scored", "average_coverage_pct",
                        "average_confirmed_score_pct"] + list(LEVEL_LABELS),

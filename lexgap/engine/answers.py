@@ -15,6 +15,8 @@ from .models import YES_NO_VALUES, Answer, AnswersFile, Question
 from .validation import near, validate
 from .yamlio import Document, load, parse_text
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+
 
 @dataclass
 class Answers:
@@ -36,6 +38,10 @@ class Answers:
 
 def load_answers(path: str | Path, kb: KnowledgeBase) -> Answers:
     """Read, parse and validate an answers file; raise InputError listing every problem with its line."""
+    if Path(path).suffix.lower() in WORKBOOK_SUFFIXES:
+        raise InputError(Problem(str(path), "this is a spreadsheet, not an answers file",
+                                 f"read it into an answers file first: lexgap questionnaire import {path} -o "
+                                 f"{Path(path).with_suffix('.yaml').name}"))
     return _check(load(path), kb)
 
 
@@ -60,7 +66,9 @@ def _check(doc: Document, kb: KnowledgeBase) -> Answers:
     model, problems = validate(doc, AnswersFile, data)
     if model is not None:
         problems += _check_against_pack(doc, model, kb)
-    if problems:
+    else:  # report every problem at once: the answers are checked even when the rest of the file is not valid
+        problems += _check_answers(doc, _answers_section(data.get("answers")), kb)
+    if problems or model is None:
         raise InputError(problems)
     return Answers(doc.file, model, report)
 
@@ -76,8 +84,29 @@ def _check_against_pack(doc: Document, model: AnswersFile, kb: KnowledgeBase) ->
                                     f"{info.pack_version} of the pack; the rule pack in use is {kb.pack.version}",
                                     "the pack ships no migration from that version: re-check the answers "
                                     "against the current questionnaire, then update pack_version"))
+    return problems + _check_answers(doc, model.answers, kb)
+
+
+def _answers_section(raw: Any) -> dict[str, Answer]:
+    """The answers that are well-formed on their own, from an answers file that is not valid as a whole."""
+    from pydantic import ValidationError
+
+    if not isinstance(raw, dict):
+        return {}
+    out = {}
+    for qid, entry in raw.items():
+        try:
+            out[str(qid)] = Answer.model_validate(entry)
+        except ValidationError:
+            continue  # already reported, with its line, by the structural validation
+    return out
+
+
+def _check_answers(doc: Document, answers: dict[str, Answer], kb: KnowledgeBase) -> list[Problem]:
+    """Unknown question ids and values a question cannot take."""
+    problems: list[Problem] = []
     questions = kb.questions
-    for qid, answer in model.answers.items():
+    for qid, answer in answers.items():
         path = ("answers", qid)
         question = questions.get(qid)
         if question is None:
@@ -148,11 +177,11 @@ def answer_display(question: Question, answer: Answer) -> str:
     if value is None or value == "unknown":
         return "Unknown"
     if question.type == "yes_no":
-        return {"yes": "Yes", "no": "No", "partial": "Partly"}[value]
+        return {"yes": "Yes", "no": "No", "partial": "Partly"}[str(value)]
     labels = {o.value: o.label for o in question.options}
     if question.type == "single_choice":
-        return labels.get(value, str(value))
-    if question.type == "multiple_choice":
+        return labels.get(str(value), str(value))
+    if question.type == "multiple_choice" and isinstance(value, list):
         return "; ".join(labels.get(v, v) for v in value) if value else "None of the options"
     if question.type == "number":
         shown = f"{value:g}" if isinstance(value, float) else str(value)

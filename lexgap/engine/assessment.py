@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,10 +16,21 @@ from .models import AnswerValue, AssessmentInfo, Scoring, State
 
 Status = Literal["met", "partial", "not_met", "unknown", "not_applicable"]
 Binding = Literal["binding", "recommended", "unknown"]
+GAP_STATUSES: tuple[Status, ...] = ("not_met", "partial")
+
+
+def is_gap_status(status: str | None) -> bool:
+    """A gap is a criterion not met or only partly met; an unknown one is never counted as a gap."""
+    return status in GAP_STATUSES
+
+
+def gap_count(counts: Mapping[Status, int] | Mapping[str, int]) -> int:
+    """The number of gaps in a count of outcomes."""
+    return sum(dict(counts).get(s, 0) for s in GAP_STATUSES)
 Level = Literal["aligned", "partially_aligned", "not_aligned", "insufficient_information",
                 "leading", "active", "limited", "none", "not_applicable"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION: Literal[2] = 2
 STATUS_LABELS = {"met": "Met", "partial": "Partially met", "not_met": "Not met", "unknown": "Unknown",
                  "not_applicable": "Not applicable"}
 LEVEL_LABELS = {"aligned": "Aligned", "partially_aligned": "Partially aligned", "not_aligned": "Not aligned",
@@ -101,7 +113,8 @@ class Explanation(Out):
     inputs: list[str] = Field(default_factory=list, description="For derived criteria: the criteria used.")
     settle: list[QuestionRef] = Field(default_factory=list,
                                       description="For unknown findings, the questions whose answers would settle it; "
-                                                  "for partial ones on incomplete answers, those that could show it met.")
+                                                  "for partial ones on incomplete answers, those that could show it "
+                                                  "met.")
 
 
 class Finding(Out):
@@ -126,6 +139,11 @@ class Finding(Out):
     points: float | None = Field(description="Score contribution (met 1, partial 0.5, not met 0); None if not scored.")
     icmec: list[str] = Field(default_factory=list)
     mnr: list[int] = Field(default_factory=list)
+
+    @property
+    def is_gap(self) -> bool:
+        """Not met or only partly met (see is_gap_status)."""
+        return is_gap_status(self.status)
 
 
 class ParagraphResult(Out):
@@ -197,7 +215,8 @@ class AssessmentWarning(Out):
 class InformationGap(Out):
     paragraph: int
     question: QuestionRef
-    criteria: list[str] = Field(description="Criteria an answer would help settle (unknown, or partial on incomplete answers).")
+    criteria: list[str] = Field(description="Criteria an answer would help settle (unknown, or partial on incomplete "
+                                            "answers).")
 
 
 class IcmecCriterion(Out):

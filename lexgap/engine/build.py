@@ -9,16 +9,16 @@ from . import conditions as cond
 from .answers import Answers, answer_display
 from .assessment import (STATUS_LABELS, AnswerRecord, Article, Assessment, AssessmentWarning, ConceptResult,
                          Crosswalk, ElementResult, Explanation, Finding, IcmecCriterion, IcmecVerdict, InformationGap,
-                         LimitationResult, MnrCapability, PackInfo, QuestionRef)
+                         LimitationResult, MnrCapability, PackInfo, QuestionRef, is_gap_status)
 from .clips_runtime import RawResult
 from .compile import compiled
 from .knowledge import KnowledgeBase
-from .elements import element_id, is_gap
+from .elements import element_id
 from .models import Criterion, Element
 from .recommend import recommendations
+from .relevance import applicable
 from .scoring import paragraph_result, summarise
 
-PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
 @lru_cache(maxsize=1)
@@ -27,16 +27,6 @@ def lexgap_version() -> str:
         return version("lexgap")
     except PackageNotFoundError:
         return "0+unknown"
-
-
-def applicable(kb: KnowledgeBase, values: dict[str, object]) -> tuple[dict[str, object], dict[str, list[str]]]:
-    """The known answers to questions that apply given the other answers, and those set aside
-    (question id -> the questions whose answers hide it)."""
-    known = {q: v for q, v in values.items() if v is not None and v != "unknown"}
-    facts = cond.Facts(known, {}, {})
-    hidden = {q: sorted(cond.questions(kb.show_if[q])) for q in known
-              if q in kb.show_if and cond.evaluate(kb.show_if[q], facts) is False}
-    return {q: v for q, v in known.items() if q not in hidden}, hidden
 
 
 def visible_values(kb: KnowledgeBase, answers: Answers) -> tuple[dict[str, object], list[AssessmentWarning]]:
@@ -172,7 +162,8 @@ class _Builder:
             eid = element_id(cid, el.id)
             status = self.raw.elements.get(eid, ("unknown",))[0]
             logic = self.kb.element_logic[eid]
-            if status == "not_met" or (status == "partial" and cond.evaluate(logic.met, self.facts) is False):
+            met_known = cond.evaluate(logic.met, self.facts) if logic.met is not None else None
+            if status == "not_met" or (status == "partial" and met_known is False):
                 return []
             if status == "partial" and logic.met is not None:
                 for atom in cond.deciding_atoms(logic.met, self.facts):
@@ -215,7 +206,7 @@ class _Builder:
         status, rule = self.raw.findings.get(crit.id, ("unknown", None))
         binding = self.raw.binding.get(crit.id, "recommended")
         elements = [self.element(crit.id, el) for el in crit.elements]
-        relevant = [e for e in elements if is_gap(e.status)] if is_gap(status) else elements
+        relevant = [e for e in elements if is_gap_status(e.status)] if is_gap_status(status) else elements
         parties = sorted({i for e in relevant for i in e.binding_instruments})
         questions: list[str] = []
         for el in crit.elements:
@@ -237,8 +228,8 @@ class _Builder:
                 sentence = statement
         basis = _basis(self.kb, crit.id)
         scored = crit.derived_from is None
-        points = (self.kb.pack.scoring.points.get(status) if scored and status in ("met", "partial", "not_met")
-                  else None)
+        scale: dict[str, float] = {str(k): v for k, v in self.kb.pack.scoring.points.items()}
+        points = scale.get(status) if scored and status in ("met", "partial", "not_met") else None
         return Finding(
             criterion=crit.id, paragraph=paragraph, title=crit.title, kind=crit.kind, weight=crit.weight,
             status=status, binding=binding, binding_instruments=parties, statement=statement,
@@ -289,8 +280,9 @@ class _Builder:
         for wid in self.raw.warnings:
             rule = rules[wid]
             node = self.kb.warning_logic[wid]
-            out.append(AssessmentWarning(id=wid, kind=rule.kind, title=rule.title, message=rule.message, advice=rule.advice,
-                               criteria=sorted(cond.criteria(node)), questions=sorted(cond.questions(node))))
+            out.append(AssessmentWarning(id=wid, kind=rule.kind, title=rule.title, message=rule.message,
+                                         advice=rule.advice, criteria=sorted(cond.criteria(node)),
+                                         questions=sorted(cond.questions(node))))
         return sorted(out, key=lambda w: (w.kind != "contradiction", w.kind != "risk", w.id))
 
     def information_gaps(self, findings: list[Finding]) -> list[InformationGap]:
@@ -317,9 +309,9 @@ class _Builder:
             verdict = ("Sufficient legislation in ICMEC's terms: the first four criteria are met"
                        + (", and so is the duty on providers to report." if items[4].status == "met" else
                           "; only the duty on providers to report is not met."))
-        elif any(s in ("not_met", "partial") for s in core):
+        elif any(is_gap_status(s) for s in core):
             sufficient = False
-            missing = ", ".join(f"{i.id} ({i.title})" for i in items[:4] if i.status in ("not_met", "partial"))
+            missing = ", ".join(f"{i.id} ({i.title})" for i in items[:4] if is_gap_status(i.status))
             verdict = f"Not sufficient legislation in ICMEC's terms: not fully met: {missing}."
         else:
             sufficient = None
@@ -402,7 +394,8 @@ def obligation_phrase(kb: KnowledgeBase, basis: list[Article], binding: str, und
     State>; good practice: <soft law and frameworks>; related treaty provisions: <the rest>)'."""
     phrases = kb.pack.phrases
     if binding == "binding":
-        return phrases.required_by.format(articles="; ".join(a.label for a in basis if a.binds and a.instrument in under))
+        labels = [a.label for a in basis if a.binds and a.instrument in under]
+        return phrases.required_by.format(articles="; ".join(labels))
     if binding == "unknown":
         return phrases.binding_unknown.format(articles="; ".join(a.label for a in basis if a.binds))
     treaty = {i.id for i in kb.pack.instruments if i.party_when}

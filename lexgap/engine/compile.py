@@ -113,7 +113,9 @@ def _pattern(lit: cond.Literal, rule: _Rule) -> str:
 
 
 def _support(literals: tuple[cond.Literal, ...]) -> tuple[list[str], list[str], list[str]]:
-    questions, concepts, findings = [], [], []
+    questions: list[str] = []
+    concepts: list[str] = []
+    findings: list[str] = []
     for atom, _ in literals:
         if isinstance(atom, cond.ConceptRef):
             target, name = concepts, atom.concept
@@ -172,12 +174,13 @@ def _element_rules(kb: KnowledgeBase, eid: str, support: Support) -> list[str]:
             rules.append(_defrule("ELEMENTS", name, conj, f"(assert (element (id {eid}) (criterion {crit}) "
                                   f"(status {status}) (rule {name})))", support, extra=extra))
 
-    applies = cond.dnf(logic.applies, True) if logic.applies is not None else [()]
+    applies: list[tuple[cond.Literal, ...]] = cond.dnf(logic.applies, True) if logic.applies is not None else [()]
     if logic.applies is not None:
         emit("not-applicable", "not_applicable", cond.dnf(logic.applies, False))
     assert logic.met is not None
     met_true = cond.dnf(logic.met, True)
-    partial_false = cond.dnf(logic.partial, False) if logic.partial is not None else [()]
+    partial_false: list[tuple[cond.Literal, ...]] = (cond.dnf(logic.partial, False) if logic.partial is not None
+                                                      else [()])
     emit("met", "met", _product(applies, met_true))
     if logic.partial is not None:
         emit("partial", "partial", _product(applies, cond.dnf(logic.partial, True)), _absent(met_true))
@@ -196,7 +199,7 @@ def _element_binding_rules(kb: KnowledgeBase, eid: str, support: Support) -> lis
     rules: list[str] = []
     for k, (inst, unless) in enumerate(kb.element_logic[eid].binds, 1):
         party = cond.ConceptRef(party_id(inst))
-        free = cond.dnf(unless, False) if unless is not None else [()]
+        free: list[tuple[cond.Literal, ...]] = cond.dnf(unless, False) if unless is not None else [()]
         for j, conj in enumerate(free, 1):
             rules.append(_defrule("ELEMENTS", f"{eid}-binds-{inst}-{k}-{j}", ((party, True),) + conj,
                                   f"(assert (element-binding (id {eid}) (instrument {inst}) (value binding)))",
@@ -302,7 +305,7 @@ def _derived_rules(kb: KnowledgeBase, cid: str, support: Support) -> list[str]:
             rules.append(_defrule("DERIVED", f"{cid}-not-applicable-{k}", conj,
                                   f"(assert (finding (id {cid}) (status not_applicable) (rule {cid}-not-applicable-{k})))",
                                   support))
-    applies = cond.dnf(logic.applies, True) if logic.applies is not None else [()]
+    applies: list[tuple[cond.Literal, ...]] = cond.dnf(logic.applies, True) if logic.applies is not None else [()]
 
     def status_lit(c: str, statuses: set[str]) -> cond.Literal:
         return (cond.Status(c, frozenset(statuses)), True)

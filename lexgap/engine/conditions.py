@@ -420,9 +420,9 @@ def dnf(node: Node, want: bool = True) -> list[tuple[Literal, ...]]:
             return out
         product: list[tuple[Literal, ...]] = [()]
         for item in node.items:
-            product = [_merge(p, c) for p in product for c in dnf(item, want)]
-            product = [p for p in product if p is not None]  # type: ignore[misc]
-        return _dedupe(product)  # type: ignore[arg-type]
+            merged = [_merge(p, c) for p in product for c in dnf(item, want)]
+            product = [p for p in merged if p is not None]
+        return _dedupe(product)
     return [((node, want),)]
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
 from . import conditions as cond
+from .assessment import is_gap_status
 
 if TYPE_CHECKING:
     from .models import Criterion, Element
@@ -55,11 +56,6 @@ def party_id(instrument: str) -> str:
     return f"party_{instrument.lower().replace('-', '_')}"
 
 
-def is_gap(status: str) -> bool:
-    """A finding or element is a gap when it is not met or only partly met."""
-    return status in MISSING
-
-
 def criterion_status(statuses: Iterable[str]) -> str:
     """A criterion's status from its elements' statuses (see the module docstring)."""
     considered = [s for s in statuses if s != "not_applicable"]
@@ -77,7 +73,7 @@ def criterion_status(statuses: Iterable[str]) -> str:
 def criterion_binding(status: str, elements: Iterable[tuple[str, str]]) -> str:
     """A criterion's binding status from (element status, element binding status) pairs."""
     pairs = list(elements)
-    relevant = [b for s, b in pairs if s in MISSING] if is_gap(status) else [b for _, b in pairs]
+    relevant = [b for s, b in pairs if s in MISSING] if is_gap_status(status) else [b for _, b in pairs]
     if "binding" in relevant:
         return "binding"
     if "unknown" in relevant:

@@ -51,7 +51,7 @@ def case_files(kb: KnowledgeBase) -> list[Path]:
 def load_cases(path: Path) -> list[GoldenCase]:
     doc = load(path)
     data, problems = validate(doc, GoldenFile)
-    if problems:
+    if problems or data is None:
         raise PackError(problems)
     return data.cases
 
@@ -70,7 +70,7 @@ def run_case(kb: KnowledgeBase, case: GoldenCase,
     unknown_ids += [c for c in case.concepts if c not in kb.concepts]
     if unknown_ids:
         return [f"unknown id(s) in the case: {', '.join(unknown_ids)}"], None
-    from .build import applicable
+    from .relevance import applicable
 
     result = run(applicable(kb, dict(case.answers))[0])
     diffs = []
@@ -78,15 +78,15 @@ def run_case(kb: KnowledgeBase, case: GoldenCase,
         actual = (result.decisions[cid] if cid in result.decisions else result.elements[cid]).status
         if actual != expected:
             diffs.append(f"{cid}: expected {expected}, got {actual}")
-    for concept, expected in case.concepts.items():
+    for concept, wanted in case.concepts.items():
         value = result.concepts.get(concept)
-        actual = "unknown" if value is None else ("true" if value else "false")
-        if actual != expected:
-            diffs.append(f"concept {concept}: expected {expected}, got {actual}")
-    for cid, expected in case.binding.items():
-        actual = (result.decisions[cid] if cid in result.decisions else result.elements[cid]).binding
-        if actual != expected:
-            diffs.append(f"{cid} binding: expected {expected}, got {actual}")
+        truth = "unknown" if value is None else ("true" if value else "false")
+        if truth != wanted:
+            diffs.append(f"concept {concept}: expected {wanted}, got {truth}")
+    for cid, wanted_binding in case.binding.items():
+        binding = (result.decisions[cid] if cid in result.decisions else result.elements[cid]).binding
+        if binding != wanted_binding:
+            diffs.append(f"{cid} binding: expected {wanted_binding}, got {binding}")
     if case.warnings is not None and sorted(case.warnings) != sorted(result.warnings):
         diffs.append(f"warnings: expected {sorted(case.warnings)}, got {sorted(result.warnings)}")
     return diffs, result
@@ -103,7 +103,7 @@ def evaluator(kb: KnowledgeBase, reference: bool = False) -> Callable[[dict], Ev
     def run(values: dict) -> Evaluation:
         raw = run_once(kb, ref.known_answers(values))
         result = Evaluation(concepts=dict(raw.concepts), warnings=list(raw.warnings))
-        for cid, crit in kb.criteria.items():
+        for cid in kb.criteria:
             status, rule = raw.findings.get(cid, ("unknown", ""))
             result.decisions[cid] = ref.Decision(status, rule, binding=raw.binding.get(cid, "recommended"))
         for eid in kb.element_logic:

@@ -14,11 +14,11 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, PackError, Problem
+from ..errors import InputError, LexgapError, PackError, Problem
 from . import conditions as cond
-from .models import (Concept, ConceptFile, ConceptStatements, ConsistencyFile, Criterion, Element, Pack, PackageFile,
-                     Paragraph, Questionnaire, ReportFile)
 from .elements import ElementLogic, element_id
+from .models import (Concept, ConceptFile, ConceptStatements, ConsistencyFile, Criterion, Element, ModalityDef,
+                     ModalityFile, Pack, PackageFile, Paragraph, Questionnaire, ReportFile)
 from .packcheck import CriterionLogic, Sources, check_pack, party_id
 from .validation import validate
 from .yamlio import Document, load
@@ -43,6 +43,7 @@ class KnowledgeBase:
     content_hash: str
     questionnaire_path: Path | None = None
     report: ReportFile = field(default_factory=ReportFile)
+    modalities: list[ModalityDef] = field(default_factory=list)
     logic: dict[str, CriterionLogic] = field(default_factory=dict)
     concept_logic: dict[str, cond.Node] = field(default_factory=dict)
     concept_order: list[str] = field(default_factory=list)
@@ -65,6 +66,10 @@ class KnowledgeBase:
     @cached_property
     def questions(self) -> dict[str, Any]:
         return {q.id: q for q in self.questionnaire.questions}
+
+    @cached_property
+    def modality_labels(self) -> dict[str, str]:
+        return {m.id: m.label for m in self.modalities}
 
     @cached_property
     def instruments(self) -> dict[str, Any]:
@@ -136,7 +141,8 @@ class _Loader:
         except InputError as exc:
             self.problems.extend(exc.problems)
             return None
-        self.digest.update(str(path.relative_to(path.parents[1] if path.parent.name == "paragraphs" else path.parent)).encode())
+        base = path.parents[1] if path.parent.name == "paragraphs" else path.parent
+        self.digest.update(str(path.relative_to(base)).encode())
         self.digest.update(path.read_bytes())
         self.docs[str(path)] = doc
         return doc
@@ -160,18 +166,22 @@ class _Loader:
                                          "add one YAML file per operative paragraph"))
         for path in files:
             para, doc = self.model(path, Paragraph)
-            if para is not None:
+            if para is not None and doc is not None:
                 paragraphs.append((para, doc))
         concepts, concepts_doc = self.model(self.root / "concepts.yaml", ConceptFile)
         consistency, consistency_doc = self.model(self.root / "consistency.yaml", ConsistencyFile)
         packages, packages_doc = self.model(self.root / "packages.yaml", PackageFile)
         report, report_doc = self.model(self.root / "report.yaml", ReportFile, required=False)
+        modalities, modalities_doc = self.model(self.root / "modalities.yaml", ModalityFile)
         q_path = self.questionnaire or questionnaire_path(self.root, pack.questionnaire)
         questionnaire, q_doc = self.model(q_path, Questionnaire)
         if self.problems:
             raise PackError(self.problems)
+        assert (pack_doc is not None and concepts_doc is not None and consistency_doc is not None
+                and packages_doc is not None and modalities_doc is not None and q_doc is not None)  # all loaded
         paragraphs.sort(key=lambda pd: pd[0].paragraph)
-        all_concepts = [(c, concepts_doc, ("concepts", i)) for i, c in enumerate(concepts.concepts)]
+        all_concepts: list[tuple[Concept, Document, tuple[Any, ...]]] = [
+            (c, concepts_doc, ("concepts", i)) for i, c in enumerate(concepts.concepts)]
         for para, doc in paragraphs:
             all_concepts += [(c, doc, ("concepts", i)) for i, c in enumerate(para.concepts)]
         all_concepts += [(party_concept(inst), pack_doc, ("instruments", i, "party_when"))
@@ -180,10 +190,10 @@ class _Loader:
             root=self.root, pack=pack, paragraphs=[p for p, _ in paragraphs], questionnaire=questionnaire,
             concepts={c.id: c for c, _, _ in all_concepts}, consistency=list(consistency.rules),
             packages=list(packages.packages), content_hash=self.digest.hexdigest()[:16], questionnaire_path=q_path,
-            report=report or ReportFile(),
+            modalities=list(modalities.modalities), report=report or ReportFile(),
         )
         self.check_report(kb, report_doc)
-        sources = Sources(pack_doc, paragraphs, all_concepts, consistency_doc, packages_doc, q_doc)
+        sources = Sources(pack_doc, paragraphs, all_concepts, consistency_doc, packages_doc, q_doc, modalities_doc)
         problems, logic = check_pack(kb, sources, self.draft)
         if problems or self.problems:
             raise PackError(self.problems + problems)
@@ -209,3 +219,15 @@ def party_concept(instrument: Any) -> Concept:
         statements=ConceptStatements(holds=f"The State is bound by the {instrument.short_title}.",
                                      fails=f"The State is not bound by the {instrument.short_title}."),
     )
+
+
+@lru_cache(maxsize=8)
+def pack_modalities(pack: str) -> tuple[ModalityDef, ...]:
+    """The modalities of a pack named in an Assessment (its id), read from its modalities.yaml alone, for the
+    renderers, which never load the whole pack; empty when the pack or the file cannot be found or read."""
+    try:
+        path = resolve_pack_dir(pack) / "modalities.yaml"
+        data, problems = validate(load(path), ModalityFile)
+    except (LexgapError, OSError):
+        return ()
+    return () if problems or data is None else tuple(data.modalities)

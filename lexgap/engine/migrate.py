@@ -99,8 +99,8 @@ def migrate_data(kb: KnowledgeBase, data: dict[str, Any], migration: Migration) 
     """A copy of raw answers-file data carried over to the pack in use, with a report of what changed."""
     out = copy.deepcopy(data)
     report = MigrationReport(str(data["assessment"].get("pack_version")), kb.pack.version)
-    answers = out.get("answers") if isinstance(out.get("answers"), dict) else {}
-    answers = {q: a if isinstance(a, dict) else {"value": a} for q, a in answers.items()}
+    raw = out.get("answers")
+    answers = {q: a if isinstance(a, dict) else {"value": a} for q, a in (raw if isinstance(raw, dict) else {}).items()}
     numbers = {q.id: q.number for q in kb.questionnaire.questions}
     for change in migration.changes:
         if change.question not in answers:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -26,31 +26,10 @@ SemVer = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
 Kind = Literal["legislative", "institutional", "treaty", "data"]
 Weight = Literal["core", "important", "advisory"]
 Priority = Literal["high", "medium", "low"]
+PRIORITY_ORDER = {p: i for i, p in enumerate(get_args(Priority))}  # high first: the one home of this order
+WEIGHT_ORDER = {w: i for i, w in enumerate(get_args(Weight))}  # core first
 Outcome = Literal["met", "partial", "not_met", "unknown", "not_applicable"]
-Modality = Literal[
-    "legislative_drafting",
-    "ratification",
-    "institutional_setup",
-    "capacity_building",
-    "international_cooperation",
-    "victim_services",
-    "data_and_research",
-    "awareness",
-    "policy_coordination",
-    "engagement",
-]
-MODALITY_LABELS: dict[str, str] = {
-    "legislative_drafting": "Legislative drafting",
-    "ratification": "Ratification and treaty action",
-    "institutional_setup": "Institutional set-up",
-    "capacity_building": "Capacity building",
-    "international_cooperation": "International cooperation",
-    "victim_services": "Victim services",
-    "data_and_research": "Data and research",
-    "awareness": "Awareness",
-    "policy_coordination": "Policy and coordination",
-    "engagement": "International engagement and resources",
-}
+Modality = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]*$")]  # an id from the pack's modalities.yaml
 
 
 class Strict(BaseModel):
@@ -405,3 +384,15 @@ class AnswersFile(Strict):
 
 def is_question_id(text: str) -> bool:
     return bool(re.match(QUESTION_ID, text))
+
+
+class ModalityDef(Strict):
+    """A form of technical assistance (modalities.yaml)."""
+
+    id: Modality
+    label: Text
+    regional_format: Text = Field(description="What a regional comparison proposes when States share it.")
+
+
+class ModalityFile(Strict):
+    modalities: list[ModalityDef] = Field(min_length=1, description="In the order the action plan groups them.")

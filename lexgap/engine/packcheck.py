@@ -7,7 +7,7 @@ graphlib; each is reported once, from its smallest id, as 'a → b → a' (a res
 from __future__ import annotations
 
 import graphlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +41,7 @@ class Sources:
     consistency: Document
     packages: Document
     questionnaire: Document
+    modalities: Document
 
 
 @dataclass
@@ -89,7 +90,8 @@ class Check:
         self.read_questions.update(cond.questions(node))
         return node
 
-    def check_atom(self, doc: Document, path: Path_, atom: Any, allow_status: bool, allow_concepts: bool) -> bool:
+    def check_atom(self, doc: Document, path: Path_, atom: cond.Atom, allow_status: bool, allow_concepts: bool
+                   ) -> bool:
         questions = self.kb.questions
         if isinstance(atom, cond.ConceptRef):
             if atom.concept in questions:
@@ -114,7 +116,8 @@ class Check:
             return True
         return self.check_comparison(doc, path, atom)
 
-    def check_comparison(self, doc: Document, path: Path_, atom: cond.Atom) -> bool:
+    def check_comparison(self, doc: Document, path: Path_, atom: cond.Compare | cond.InSet | cond.Has | cond.Answered
+                         ) -> bool:
         """A test on a question's answer: the question exists and the value is one it can take."""
         q = self.kb.questions.get(atom.question)
         if q is None:
@@ -178,7 +181,7 @@ class Check:
                      near(article, [a.ref for a in inst.articles]) or f"add it under {instrument} in pack.yaml")
 
 
-def cycles(graph: dict[str, Iterable[str]]) -> tuple[list[str], list[list[str]]]:
+def cycles(graph: Mapping[str, Iterable[str]]) -> tuple[list[str], list[list[str]]]:
     """A dependency order of `graph` (node → the nodes it rests on) and every cycle found, each as
     [a, b, ..., a] starting from its smallest node.
 
@@ -406,6 +409,24 @@ def check_packages(c: Check) -> None:
                 owner[cid] = pkg.id
 
 
+def check_modalities(c: Check) -> None:
+    """Modality ids are unique, and every recommendation and package names one of them."""
+    doc = c.src.modalities
+    c.unique(doc, c.kb.modalities, ("modalities",), "modality")
+    known = [m.id for m in c.kb.modalities]
+    hint = f"use one of the ids in modalities.yaml: {', '.join(known)}"
+    for para, pdoc in c.src.paragraphs:
+        for i, crit in enumerate(para.criteria):
+            if crit.recommendation.modality not in known:
+                c.add(pdoc, ("criteria", i, "recommendation", "modality"),
+                      f"unknown modality '{crit.recommendation.modality}'",
+                      near(crit.recommendation.modality, known) or hint)
+    for i, pkg in enumerate(c.kb.packages):
+        if pkg.modality not in known:
+            c.add(c.src.packages, ("packages", i, "modality"), f"unknown modality '{pkg.modality}'",
+                  near(pkg.modality, known) or hint)
+
+
 def check_package_order(c: Check) -> None:
     """Packages are reformed in the order of their criteria's dependencies, so those must not loop."""
     owner = package_owner(c.kb)
@@ -434,7 +455,7 @@ def check_unread_questions(c: Check) -> None:
 CHECKS: list[Callable[[Check], None]] = [
     check_instruments, check_questions, check_show_if, check_concepts, check_concept_cycles,
     check_paragraph_set, check_criteria, check_reform_order, check_consistency, check_packages,
-    check_package_order, check_unread_questions,
+    check_package_order, check_modalities, check_unread_questions,
 ]
 
 

@@ -8,13 +8,12 @@ for a binding gap only when a missing element binds the State.
 """
 from __future__ import annotations
 
-from .assessment import Finding, MissingElement, Recommendation, RecommendationItem
-from .elements import is_gap
+from .assessment import Finding, MissingElement, Recommendation, RecommendationItem, is_gap_status
 from .clips_runtime import RawResult
 from .knowledge import KnowledgeBase
-from .models import MODALITY_LABELS
+from .models import PRIORITY_ORDER
 
-RANK = {"high": 0, "medium": 1, "low": 2}
+RANK = PRIORITY_ORDER
 
 
 def _raise(priority: str) -> str:
@@ -30,7 +29,7 @@ def recommendations(kb: KnowledgeBase, findings: list[Finding], raw: RawResult) 
         unblocks.setdefault(blocker, []).append(dependent)
 
     def priority(cid: str) -> str:
-        p = criteria[cid].recommendation.priority
+        p: str = criteria[cid].recommendation.priority
         if by_id[cid].binding == "binding" or unblocks.get(cid):
             p = _raise(p)
         return p
@@ -39,7 +38,7 @@ def recommendations(kb: KnowledgeBase, findings: list[Finding], raw: RawResult) 
         f = by_id[cid]
         missing = [MissingElement(id=e.id, requirement=e.requirement, status=e.status,
                                   binding=e.binding == "binding", obligation=e.obligation)
-                   for e in f.elements if is_gap(e.status)]
+                   for e in f.elements if is_gap_status(e.status)]
         return RecommendationItem(criterion=cid, title=f.title, status=f.status,
                                   text=criteria[cid].recommendation.text, missing=missing)
 
@@ -64,18 +63,18 @@ def recommendations(kb: KnowledgeBase, findings: list[Finding], raw: RawResult) 
         articles: list[str] = []
         for c in members:
             for e in by_id[c].elements:
-                for a in e.basis if is_gap(e.status) else ():
+                for a in e.basis if is_gap_status(e.status) else ():
                     if a.label not in articles:
                         articles.append(a.label)
         recs.append(Recommendation(
-            id=rid, rank=0, title=title, modality=modality, modality_label=MODALITY_LABELS[modality],
+            id=rid, rank=0, title=title, modality=modality, modality_label=kb.modality_labels[modality],
             priority=prio, text=text, package=package, items=[item(c) for c in members],
             paragraphs=sorted({by_id[c].paragraph for c in members}), criteria=members, articles=articles,
             binding=any(by_id[c].binding == "binding" for c in members), depends_on=deps,
             unblocks=sorted({d for c in members for d in unblocks.get(c, []) if d not in members})))
     ordered = _order(recs)
-    for i, rec in enumerate(ordered, 1):
-        rec.rank = i
+    for i, ranked in enumerate(ordered, 1):
+        ranked.rank = i
     return ordered
 
 

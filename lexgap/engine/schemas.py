@@ -26,6 +26,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "consistency": models.ConsistencyFile,
     "packages": models.PackageFile,
     "report": models.ReportFile,
+    "modalities": models.ModalityFile,
     "questionnaire": models.Questionnaire,
     "answers": models.AnswersFile,
     "golden": GoldenFile,

@@ -11,8 +11,7 @@ with a binding gap is never "aligned", whatever its score.
 """
 from __future__ import annotations
 
-from .assessment import Finding, ParagraphResult, Summary
-from .elements import is_gap
+from .assessment import Finding, ParagraphResult, Summary, is_gap_status
 from .knowledge import KnowledgeBase
 from .models import Paragraph
 
@@ -26,11 +25,12 @@ def score(kb: KnowledgeBase, findings: list[Finding]) -> tuple[float | None, flo
 
 
 def score3(kb: KnowledgeBase, findings: list[Finding]) -> tuple[float | None, float, float]:
-    """(score, coverage, confirmed score). The confirmed score counts unknown criteria as earning
-    nothing: the share of the standard shown to be met. Unlike the score, it never falls when an
-    answer improves."""
-    weights = kb.pack.scoring.weights
-    points = kb.pack.scoring.points
+    """(score, coverage, confirmed score). The confirmed score is the share of the standard shown to be
+    met: an unknown criterion earns what its elements already guarantee (partial points once an element
+    is met or partly met, since it can then be no worse than partially met), otherwise nothing. Unlike
+    the score, it never falls when an answer improves."""
+    weights: dict[str, float] = {str(k): v for k, v in kb.pack.scoring.weights.items()}
+    points: dict[str, float] = {str(k): v for k, v in kb.pack.scoring.points.items()}
     findings = [f for f in findings if f.scored]
     decided = [f for f in findings if f.status in ("met", "partial", "not_met")]
     applicable = [f for f in findings if f.status != "not_applicable"]
@@ -38,7 +38,9 @@ def score3(kb: KnowledgeBase, findings: list[Finding]) -> tuple[float | None, fl
     applicable_weight = sum(weights[f.weight] for f in applicable)
     coverage = decided_weight / applicable_weight if applicable_weight else 1.0
     earned = sum(weights[f.weight] * points[f.status] for f in decided)
-    confirmed = round(earned / applicable_weight, 4) if applicable_weight else 0.0
+    floors = sum(weights[f.weight] * points["partial"] for f in findings if f.status == "unknown"
+                 and any(e.status in ("met", "partial") for e in f.elements))
+    confirmed = round((earned + floors) / applicable_weight, 4) if applicable_weight else 0.0
     if not decided_weight:
         return None, round(coverage, 4), confirmed
     return round(earned / decided_weight, 4), round(coverage, 4), confirmed
@@ -64,7 +66,7 @@ def level(kb: KnowledgeBase, kind: str, value: float | None, coverage: float, fi
 
 def binding_gap(finding: Finding) -> bool:
     """A scored finding that is not met or partly met while a missing element binds the State."""
-    return finding.scored and is_gap(finding.status) and finding.binding == "binding"
+    return finding.scored and is_gap_status(finding.status) and finding.binding == "binding"
 
 
 def counts(findings: list[Finding]) -> dict[str, int]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from typing import Any, Iterable, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -35,7 +36,7 @@ def _model_of(annotation: Any) -> Any:
     return None
 
 
-def _describe(error: dict[str, Any], model: type[BaseModel]) -> tuple[str, str]:
+def _describe(error: Mapping[str, Any], model: type[BaseModel]) -> tuple[str, str]:
     loc = tuple(error["loc"])
     kind = error["type"]
     name = str(loc[-1]) if loc else "document"
@@ -81,7 +82,8 @@ def _pattern_hint(name: str) -> str:
     }.get(name, "see the schema (lexgap schema) for the expected form")
 
 
-def validate(doc: Document, model: type[M], data: Any = None, base: tuple[Any, ...] = ()) -> tuple[M | None, list[Problem]]:
+def validate(doc: Document, model: type[M], data: Any = None, base: tuple[Any, ...] = ()
+             ) -> tuple[M | None, list[Problem]]:
     """Validate `data` (default: the whole document) against `model`; return it or located problems."""
     payload = doc.data if data is None else data
     try:

@@ -56,7 +56,7 @@ class _StrictLoader(
         yaml.constructor.SafeConstructor.__init__(self)
         _StrictResolver.__init__(self)
 
-    def compose_node(self, parent, index):  # type: ignore[override]
+    def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, yaml.events.AliasEvent) or getattr(event, "anchor", None):
             mark = event.start_mark
@@ -72,22 +72,24 @@ def _construct_int(loader: "_StrictLoader", node: yaml.ScalarNode) -> int:
     return int(loader.construct_scalar(node), 10)  # "0777" is 777, as in YAML 1.2, not octal
 
 
-_StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)  # type: ignore[type-var]  # stub too narrow
 
+_FastStrictLoader: type | None = None
 if getattr(yaml, "__with_libyaml__", False):
-    class _FastStrictLoader(yaml.cyaml.CParser, yaml.constructor.SafeConstructor, _StrictResolver):
+    from yaml._yaml import CParser
+
+    class _FastLoader(CParser, yaml.constructor.SafeConstructor, _StrictResolver):
         """The same reading with libyaml's C parser (about eight times faster), for text without the
         syntax _fast_path looks for; any problem is re-read by the Python reader, whose messages are the
         ones users see (tests/test_yamlio.py checks that both readers agree)."""
 
         def __init__(self, stream: str):
-            yaml.cyaml.CParser.__init__(self, stream)
+            CParser.__init__(self, stream)
             yaml.constructor.SafeConstructor.__init__(self)
             _StrictResolver.__init__(self)
 
-    _FastStrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-else:  # pragma: no cover - PyYAML built without libyaml
-    _FastStrictLoader = None
+    _FastLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)  # type: ignore[type-var]
+    _FastStrictLoader = _FastLoader
 # Text the Python reader must see: anchors and aliases (its check), and the rarely used syntax on which
 # libyaml is more lenient than PyYAML: tabs, tags, complex keys, reserved indicators, directives and odd
 # block-scalar headers. Each is matched where it could start a token, so ordinary prose in comments and
@@ -178,7 +180,7 @@ _SCANNER_HINTS = [
 def _syntax_problem(file: str, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     raw = f"{exc.context or ''} {exc.problem or ''}"
-    for needle, message, hint in _SCANNER_HINTS:
+    for needle, message, hint in _SCANNER_HINTS:  # noqa: B007 - used after the break
         if needle in raw:
             break
     else:
@@ -194,13 +196,13 @@ def parse_text(text: str, file: str) -> Document:
     if "\x00" in text:
         raise InputError(Problem(file, "this is a binary file, not a YAML text file",
                                  "give the path of the .yaml file"))
-    if _fast_path(text):
+    if _FastStrictLoader is not None and _fast_path(text):
         fast = _FastStrictLoader(text)
         try:
             node = fast.get_single_node()
             if node is not None:
-                positions: dict[Path_, tuple[int, int]] = {}
-                return Document(file, _build(fast, node, (), positions), positions)
+                found: dict[Path_, tuple[int, int]] = {}
+                return Document(file, _build(fast, node, (), found), found)
         except (yaml.YAMLError, _Refused):
             pass  # read again below, for the exact message
         finally:

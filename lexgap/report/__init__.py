@@ -6,8 +6,9 @@
 
 Two documents: the full report (with the annexes chosen, view.ANNEXES) and the brief (at most four pages).
 HTML, Markdown and Word are made from the same view (report/view.py); Word from the HTML itself, so the
-two cannot drift. Renderers read only the Assessment. HTML, Markdown and JSON are byte-identical for the same Assessment; the
-PDF is too when SOURCE_DATE_EPOCH fixes its dates. WeasyPrint is imported only when a PDF is made.
+two cannot drift. Renderers read only the Assessment. HTML, Markdown and JSON are byte-identical for the same
+Assessment; the PDF and the Word document are too when SOURCE_DATE_EPOCH fixes their dates. WeasyPrint is
+imported only when a PDF is made.
 """
 from __future__ import annotations
 
@@ -15,13 +16,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..engine.assessment import Assessment
-from ..errors import InputError, MissingFileError, Problem
+from ..errors import MissingFileError, Problem
 from . import view
 from ..files import write_atomic
+from ..formatting import output_format
 from .templating import html_environment, markdown_environment
 
 FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".docx": "docx"}
-FORMAT_NAMES = {"pdf": "pdf", "html": "html", "md": "md", "markdown": "md", "json": "json", "docx": "docx"}
 ANNEXES = view.ANNEXES
 DEFAULT_ANNEXES = view.DEFAULT_ANNEXES
 
@@ -64,17 +65,8 @@ def render_pdf(assessment: Assessment, attachments: Iterable[tuple[str, bytes]] 
 
 
 def report_format(out_path: str | Path, fmt: str | None = None) -> str:
-    """'pdf', 'html', 'md' or 'json': `fmt` when given, otherwise from the file extension."""
-    if fmt is not None:
-        if fmt.lower() not in FORMAT_NAMES:
-            raise InputError(Problem(str(out_path), f"unknown report format {fmt!r}",
-                                     "use pdf, docx, html, md or json"))
-        return FORMAT_NAMES[fmt.lower()]
-    suffix = Path(out_path).suffix.lower()
-    if suffix not in FORMATS:
-        raise InputError(Problem(str(out_path), "cannot tell the report format from the file extension",
-                                 "name the file .pdf, .docx, .html, .md or .json, or give the format"))
-    return FORMATS[suffix]
+    """'pdf', 'docx', 'html', 'md' or 'json': `fmt` when given, otherwise from the file extension."""
+    return output_format(out_path, fmt, FORMATS)
 
 
 def write_report(assessment: Assessment, out_path: str | Path, fmt: str | None = None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from ..engine.assessment import ParagraphResult
+from ..formatting import pct
 
 FONT = "'Lexgap Sans', 'DejaVu Sans', sans-serif"
 WIDTH = 640
@@ -31,8 +32,6 @@ def _text(x: float, y: float, content: str, size: float = 9, anchor: str = "star
             f'fill="{fill}">{escape(content)}</text>')
 
 
-def _pct(value: float) -> str:
-    return f"{round(value * 100)}%"
 
 
 def _short(text: str) -> str:
@@ -61,9 +60,9 @@ def _row(p: ParagraphResult, y: float) -> list[str]:
     if p.coverage > 0:
         parts.append(f'<rect x="{BAR_X}" y="{y + 13:g}" width="{BAR_W * p.coverage:.1f}" height="5" '
                      f'fill="url(#hatch)" stroke="#000" stroke-width="0.5"/>')
-    score = "–" if p.score is None else _pct(p.score)
+    score = pct(p.score)
     parts.append(_text(BAR_X + BAR_W + 8, y + 10, score + (" (engagement)" if p.assessment == "engagement" else "")))
-    parts.append(_text(BAR_X + BAR_W + 8, y + 19, f"coverage {_pct(p.coverage)}", size=7))
+    parts.append(_text(BAR_X + BAR_W + 8, y + 19, f"coverage {pct(p.coverage)}", size=7))
     return parts
 
 
@@ -80,7 +79,7 @@ def paragraph_chart(paragraphs: list[ParagraphResult]) -> Markup:
         x = BAR_X + BAR_W * tick
         parts.append(f'<line x1="{x:g}" y1="{TOP - 4}" x2="{x:g}" y2="{axis_y}" stroke="#999" stroke-width="0.5" '
                      'stroke-dasharray="2,2"/>')
-        parts.append(_text(x, axis_y + 11, _pct(tick), size=8, anchor="middle"))
+        parts.append(_text(x, axis_y + 11, pct(tick), size=8, anchor="middle"))
     for i, p in enumerate(rows):
         parts += _row(p, TOP + ROW * i)
     parts.append("</svg>")

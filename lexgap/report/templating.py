@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from ..engine.assessment import LEVEL_LABELS, STATUS_LABELS
+from ..formatting import pct
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -31,9 +32,7 @@ MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~#])")
 WHITESPACE = re.compile(r"\s+")
 
 
-def percent(value: float | None) -> str:
-    """0.625 -> '63%'; None -> '–'."""
-    return "–" if value is None else f"{round(value * 100)}%"
+percent = pct
 
 
 def long_date(value: dt.date) -> str:
@@ -86,7 +85,8 @@ def cite_articles(labels: list[str]) -> str:
     return "; ".join(parts)
 
 
-FILTERS = {"percent": percent, "cite_articles": cite_articles, "long_date": long_date, "humanize": humanize, "capfirst": capfirst,
+FILTERS = {"percent": percent, "cite_articles": cite_articles, "long_date": long_date, "humanize": humanize,
+           "capfirst": capfirst,
            "slug": slug}
 GLOBALS = {"STATUS_TEXT": STATUS_TEXT, "STATUS_MARKS": STATUS_MARKS, "LEVEL_LABELS": LEVEL_LABELS,
            "BINDING_TEXT": BINDING_TEXT, "ADDRESSEES": ADDRESSEES}

@@ -15,12 +15,11 @@ from typing import Any
 from ..engine.assessment import (
     AnswerRecord, Assessment, Finding, InformationGap, MnrCapability, ParagraphResult, Recommendation,
 )
+from ..engine.models import PRIORITY_ORDER, WEIGHT_ORDER
 from ..engine.scoring import binding_gap
 from ..engine.yamlio import load
 
 TEXT_FILE = Path(__file__).resolve().parent.parent / "templates" / "report" / "text.yaml"
-PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-WEIGHT_ORDER = {"core": 0, "important": 1, "advisory": 2}
 TOP_GAPS = 5
 KEY_RECOMMENDATIONS = 5
 ANNEXES = ("answers", "method", "instruments", "glossary")
@@ -115,7 +114,8 @@ def build(a: Assessment, annexes: tuple[str, ...] = DEFAULT_ANNEXES) -> Report:
         paragraphs=sections,
         information_gaps=information_gaps(a), mnr_groups=_grouped(a.crosswalk.mnr, lambda m: m.group),
         answers=[AnswerGroup(section, answers) for section, answers in
-                 _grouped(sorted(a.answers, key=lambda r: (_natural(r.number), r.question)), lambda r: r.section_title)],
+                 _grouped(sorted(a.answers, key=lambda r: (_natural(r.number), r.question)),
+                          lambda r: r.section_title)],
         instruments=catalogue(a.findings),
         recommendation_for={c: r.id for r in a.recommendations for c in r.criteria},
         recommendation_titles={r.id: r.title for r in a.recommendations},
@@ -170,7 +170,7 @@ def top_gaps(a: Assessment) -> list[Finding]:
     for r in a.recommendations:
         for c in r.criteria:
             priority[c] = min(priority.get(c, len(PRIORITY_ORDER)), PRIORITY_ORDER[r.priority])
-    gaps = [f for f in a.findings if f.paragraph in legal and f.status in ("not_met", "partial")]
+    gaps = [f for f in a.findings if f.paragraph in legal and f.is_gap]
     gaps.sort(key=lambda f: (f.binding != "binding", priority.get(f.criterion, len(PRIORITY_ORDER)),
                              WEIGHT_ORDER.get(f.weight, len(WEIGHT_ORDER)), f.status != "not_met", f.criterion))
     return gaps[:TOP_GAPS]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import jinja2
 from flask import Flask
@@ -22,9 +22,10 @@ from . import common, security
 from .common import MAX_REQUEST, MAX_YAML_UPLOAD, workbook_module
 from .pdfworker import PdfWorker
 from .storage import DataFolder
-from .workspace import LEVEL_MARKS, Workspace
+from .progress import LEVEL_MARKS
+from .workspace import Workspace
 
-__all__ = ["MAX_REQUEST", "MAX_YAML_UPLOAD", "WebApp", "create_app"]
+__all__ = ["MAX_REQUEST", "MAX_YAML_UPLOAD", "WebApp", "create_app", "session_cookie_name"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES = PACKAGE_DIR / "templates"
@@ -35,18 +36,27 @@ EXAMPLES = PACKAGE_DIR / "questionnaires" / "examples"
 class WebApp(Flask):
     """Flask with autoescape on for every template (Flask's default leaves `.j2` files unescaped)."""
 
-    jinja_options: ClassVar[dict[str, Any]] = {**Flask.jinja_options, "trim_blocks": True, "lstrip_blocks": True}
+    jinja_options = {**Flask.jinja_options, "trim_blocks": True, "lstrip_blocks": True}
 
     def select_jinja_autoescape(self, filename: str | None) -> bool:
         return True
 
 
+def session_cookie_name(port: int | None) -> str:
+    """The session cookie of the instance serving on `port`. Browsers keep cookies per host, not per port:
+    two `lexgap serve` on 127.0.0.1 with one cookie name would overwrite each other's session (and its CSRF
+    token, signed with each instance's own key)."""
+    return "lexgap_session" if port is None else f"lexgap_session_{port}"
+
+
 def create_app(data_dir: str | Path, pack: str | None = None, *, allowed_hosts: frozenset[str] | None =
                security.LOOPBACK_HOSTS, pdf_in_worker: bool = True, pdf_timeout: float = 120.0,
-               testing: bool = False, examples_dir: str | Path = EXAMPLES) -> WebApp:
+               testing: bool = False, examples_dir: str | Path = EXAMPLES, port: int | None = None) -> WebApp:
     """The web app over the answers files in `data_dir` (created if missing).
 
     `allowed_hosts`: host names the app answers to (None: any, for a deliberate non-loopback bind).
+    `port`: the port it serves on, which names its session cookie (see `session_cookie_name`); when the port
+    is only known once the server listens, set `app.config["SESSION_COOKIE_NAME"]` then.
     `pdf_in_worker`: render PDFs in a separate process with `pdf_timeout` seconds (else in-process).
     `examples_dir`: bundled example answers files (fictional States) that can be copied into the folder.
     """
@@ -56,7 +66,7 @@ def create_app(data_dir: str | Path, pack: str | None = None, *, allowed_hosts: 
     app = WebApp(__name__, template_folder=str(TEMPLATES), static_folder=str(STATIC), static_url_path="/static")
     app.config.update(
         SECRET_KEY=folder.secret_key(),
-        SESSION_COOKIE_NAME="lexgap_session",
+        SESSION_COOKIE_NAME=session_cookie_name(port),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=dt.timedelta(days=30),

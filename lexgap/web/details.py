@@ -3,6 +3,8 @@ an assessment and from the one that edits them."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -14,6 +16,10 @@ from .common import open_session, workspace
 bp = Blueprint("details", __name__, url_prefix="/a/<stem>")
 
 TEXT_FIELDS = ("state_name", "state_code", "region", "assessors", "date", "status", "sources", "confidentiality")
+LABELS = {"state_name": "Name of the State", "state_code": "Country code", "region": "Region",
+          "fictional": "Fictional State", "federal": "Federal State", "assessors": "Assessors",
+          "date": "Date of the assessment", "status": "Status", "sources": "Sources",
+          "confidentiality": "Confidentiality marking"}
 
 
 def _lines(text: str) -> list[str]:
@@ -68,19 +74,46 @@ def details_form(data: AnswersFile) -> dict[str, str]:
             "sources": "\n".join(info.sources), "confidentiality": info.confidentiality}
 
 
+def _normal(form: dict[str, str]) -> dict[str, str]:
+    out = {k: "\n".join(_lines(str(form.get(k) or ""))) for k in LABELS}
+    out["state_code"] = out["state_code"].upper()
+    return out
+
+
+def fingerprint(form: dict[str, str]) -> str:
+    """A short digest of the details a form shows; equal fingerprints mean the same details."""
+    return hashlib.sha256(json.dumps(_normal(form), sort_keys=True).encode()).hexdigest()[:16]
+
+
+def changed_elsewhere(saved: dict[str, str], mine: dict[str, str]) -> list[tuple[str, str]]:
+    """(label, saved value) of each field saved elsewhere that differs from the one typed here."""
+    a, b = _normal(saved), _normal(mine)
+    return [(LABELS[k], a[k] or "(empty)") for k in LABELS if a[k] != b[k]]
+
+
 @bp.route("/details", methods=["GET", "POST"])
 def edit(stem: str) -> Any:
+    """The details form. It carries the fingerprint of the details it showed (`base`): if another window
+    saved other details since, nothing is replaced; both are shown, and saving again replaces them."""
     ws = workspace()
     sess = open_session(stem)
     if request.method == "GET":
         data = sess.answers.data
-        return render_template("web/details.html.j2", stem=stem, data=data, form=details_form(data), form_errors={})
+        form = details_form(data)
+        return render_template("web/details.html.j2", stem=stem, data=data, form=form, form_errors={},
+                               base=fingerprint(form), elsewhere=[])
     with ws.folder.lock(stem):
         sess = open_session(stem)
+        saved = details_form(sess.answers.data)
+        base = request.form.get("base")
         fields, new, errors = read_details(request.form, sess.answers.data)
+        if base is not None and base != fingerprint(saved) and fingerprint(fields) != fingerprint(saved):
+            return render_template("web/details.html.j2", stem=stem, data=sess.answers.data, form=fields,
+                                   form_errors=errors, base=fingerprint(saved),
+                                   elsewhere=changed_elsewhere(saved, fields)), 409
         if new is None:
             return render_template("web/details.html.j2", stem=stem, data=sess.answers.data, form=fields,
-                                   form_errors=errors), 422
+                                   form_errors=errors, base=base or fingerprint(saved), elsewhere=[]), 422
         ws.save(stem, ws.new_session(new, stem))
     flash("The assessment details were saved.", "success")
     return redirect(url_for("questionnaire.assessment_home", stem=stem))

@@ -11,7 +11,8 @@ from ..engine.build import article_label
 from ..engine.models import AnswersFile, Question
 from .common import workspace
 from .forms import NONE_OF_THESE, answer_fingerprint, field_name, field_values
-from .workspace import controlling_numbers, paragraph_rows, question_states
+from .progress import headline, next_questions, paragraph_rows
+from .workspace import controlling_numbers, question_states
 
 View = tuple[str, Any]  # ("section", section id) or ("paragraph", number)
 
@@ -82,9 +83,15 @@ def progress(data: AnswersFile, states: dict[str, str]) -> dict[str, dict[str, i
     return counts
 
 
-def status_context(assessment: Assessment, data: AnswersFile, states: dict[str, str], stem: str) -> dict[str, Any]:
+def status_context(assessment: Assessment, data: AnswersFile, states: dict[str, str], stem: str,
+                   view: View | None = None) -> dict[str, Any]:
+    """The status panel: progress, headline, paragraph rows and the questions that would decide the most
+    (of the paragraph, on a paragraph's page)."""
     counts = progress(data, states)
+    paragraph = view[1] if view and view[0] == "paragraph" else None
+    nexts = next_questions(assessment, workspace().kb.questions, data, states, paragraph)
     return {"rows": paragraph_rows(assessment), "summary": assessment.summary, "warnings": assessment.warnings,
+            "headline": headline(assessment), "next": nexts, "next_paragraph": paragraph,
             "answered": sum(c["answered"] for c in counts.values()),
             "applicable": sum(c["total"] for c in counts.values()), "stem": stem}
 
@@ -132,7 +139,7 @@ def render_questionnaire(stem: str, sess: Session, view: View, *, raws: dict[str
         version=version or ws.version(stem, sess),
         heading=heading, intro=intro, questions=questions, sections=ws.kb.questionnaire.sections,
         counts=progress(data, states), paragraphs=ws.kb.paragraphs,
-        status=status_context(assessment, data, states, stem),
+        status=status_context(assessment, data, states, stem, view),
         next_view=nxt, next_key=f"{nxt[0]}:{nxt[1]}" if nxt else None, next_label=view_label(nxt),
         prev_url=view_url(stem, prev) if prev else None, prev_label=view_label(prev), errors=errors,
         banner=banner, NONE_OF_THESE=NONE_OF_THESE, view_url=view_url, questionnaire=ws.kb.questionnaire)

@@ -20,7 +20,8 @@ from .pages import (
     view_url,
 )
 from .forms import answer_fingerprint, display, field_name, read_posted, verdict
-from .workspace import paragraph_rows, question_states, status_changes
+from .progress import paragraph_rows, status_changes
+from .workspace import question_states
 
 bp = Blueprint("questionnaire", __name__, url_prefix="/a/<stem>")
 
@@ -79,9 +80,9 @@ def save_answers(stem: str) -> Any:
         if wants_json():
             return jsonify(ok=False, error="Not saved: the page has expired. Reload the page (your typing "
                                            "stays on screen until you do) and answer again."), 400
-        raws = {p.question.id: p.raw for p in posted}
-        bases = {q: b for q in raws if (b := request.form.get(field_name("base", q))) is not None}
-        return render_questionnaire(stem, open_session(stem), view, raws=raws, banner=(
+        typed = {p.question.id: p.raw for p in posted}
+        bases = {q: b for q in typed if (b := request.form.get(field_name("base", q))) is not None}
+        return render_questionnaire(stem, open_session(stem), view, raws=typed, banner=(
             "Nothing was saved: the page had expired (a security check). What you typed is filled in below. "
             "Check it and press “Save answers” to save it."), code=400, version=request.form.get("version"),
             bases=bases)
@@ -130,7 +131,8 @@ def save_answers(stem: str) -> Any:
     if wants_json():
         states = question_states(ws.kb, data)
         counts = progress(data, states)
-        status_html = render_template("web/_status.html.j2", status=status_context(assessment, data, states, stem))
+        status_html = render_template("web/_status.html.j2",
+                                      status=status_context(assessment, data, states, stem, view))
         saved_ok = [p.question for p in posted if p.question.id not in errors and p.question.id not in conflicts]
         bases = {q.id: answer_fingerprint(q, data.answers.get(q.id)) for q in saved_ok} if not save_error else {}
         boxes = {qid: render_template("web/_conflict.html.j2", conflict=conflict_item(qid, data, stem, view))

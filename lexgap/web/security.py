@@ -66,7 +66,8 @@ def origin_allowed(origin: str | None, host_header: str | None) -> bool:
     if origin is None:
         return True
     parts = urlsplit(origin)
-    return parts.scheme in ("http", "https") and bool(host_header) and parts.netloc.lower() == (host_header or "").lower()
+    return (parts.scheme in ("http", "https") and bool(host_header)
+            and parts.netloc.lower() == (host_header or "").lower())
 
 
 def soft_csrf(view: View) -> View:

@@ -50,7 +50,7 @@ def bundled_examples() -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.glob("*.yaml")) if is_safe_stem(p.stem)} if folder.is_dir() else {}
 
 
-def example_rows() -> list[dict[str, str]]:
+def example_rows() -> list[dict[str, Any]]:
     rows = []
     for name, path in bundled_examples().items():
         try:

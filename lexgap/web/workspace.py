@@ -1,16 +1,15 @@
-"""The engine side of the web app: one live `Session` per open answers file, which questions show, and the
-paragraph status beside the form. No web framework is imported here."""
+"""The engine side of the web app: one live `Session` per open answers file (and the file's version), and
+which questions show. No web framework is imported here."""
 from __future__ import annotations
 
 import hashlib
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 
 from ..api import Session
-from ..engine import conditions as cond
+from ..engine import relevance
 from ..engine.answers import Answers, parse_answers
-from ..engine.assessment import LEVEL_LABELS, Assessment
+from ..engine.assessment import Assessment
 from ..engine.knowledge import KnowledgeBase, load_knowledge
 from ..engine.models import Answer, AnswersFile, Question
 from ..engine.yamlio import MAX_BYTES
@@ -20,8 +19,6 @@ from .forms import TEXT_FIELDS, Posted
 from .storage import DataFolder, make_stem
 
 VERSION_LENGTH = 16
-LEVEL_MARKS = {"aligned": "●", "partially_aligned": "◐", "not_aligned": "○", "insufficient_information": "?",
-               "leading": "●", "active": "◐", "limited": "○", "none": "○", "not_applicable": "–"}
 
 
 def question_states(kb: KnowledgeBase, data: AnswersFile) -> dict[str, str]:
@@ -31,16 +28,11 @@ def question_states(kb: KnowledgeBase, data: AnswersFile) -> dict[str, str]:
     'hidden'     its show_if does not hold yet (or is undecided) and it has no answer;
     'set_aside'  it has an answer, but the answers it depends on rule it out (the engine ignores the answer).
     """
-    known = {q: a.value for q, a in data.answers.items() if a.value is not None and a.value != "unknown"}
-    facts = cond.Facts(known, {}, {})
+    facts = relevance.known_facts({q: a.value for q, a in data.answers.items()})
     states = {}
     for q in kb.questionnaire.questions:
-        node = kb.show_if.get(q.id)
         answered = q.id in data.answers
-        if node is None:
-            states[q.id] = "shown"
-            continue
-        truth = cond.evaluate(node, facts)
+        truth = relevance.applies(kb, q.id, facts)
         if truth is True:
             states[q.id] = "shown"
         elif truth is False:
@@ -51,47 +43,8 @@ def question_states(kb: KnowledgeBase, data: AnswersFile) -> dict[str, str]:
 
 
 def controlling_numbers(kb: KnowledgeBase, question: Question) -> list[str]:
-    node = kb.show_if.get(question.id)
-    if node is None:
-        return []
     questions = kb.questions
-    return [questions[q].number for q in sorted(cond.questions(node)) if q in questions]
-
-
-@dataclass
-class ParagraphRow:
-    number: int
-    title: str
-    level: str
-    level_label: str
-    mark: str
-    score: float | None
-    coverage: float
-    assessment: str
-
-
-def paragraph_rows(assessment: Assessment) -> list[ParagraphRow]:
-    return [ParagraphRow(p.number, p.title, p.level, LEVEL_LABELS[p.level], LEVEL_MARKS.get(p.level, "?"),
-                         p.score, p.coverage, p.assessment) for p in assessment.paragraphs]
-
-
-def _pct(value: float | None) -> str:
-    return "no score" if value is None else f"{round(value * 100)}%"
-
-
-def status_changes(before: list[ParagraphRow], after: list[ParagraphRow]) -> list[str]:
-    """Plain sentences for what changed between two paragraph status lists (for screen readers)."""
-    old = {r.number: r for r in before}
-    changes = []
-    for row in after:
-        was = old.get(row.number)
-        if was is None:
-            continue
-        if was.level != row.level:
-            changes.append(f"Paragraph {row.number}: {was.level_label} → {row.level_label}.")
-        elif (was.score, was.coverage) != (row.score, row.coverage):
-            changes.append(f"Paragraph {row.number}: score {_pct(row.score)}, coverage {_pct(row.coverage)}.")
-    return changes
+    return [questions[q].number for q in relevance.controlling(kb, question.id) if q in questions]
 
 
 class Workspace:
@@ -203,7 +156,7 @@ class Workspace:
             if old is not None and all(getattr(old, k) == v for k, v in wanted.items()):
                 return session, False
             cleared = old is not None and any(getattr(old, k) and not posted.texts[k] for k in TEXT_FIELDS)
-            if not cleared:
+            if old is None or not cleared:
                 session.set_answer(qid, posted.value, **{k: v for k, v in posted.texts.items() if v})
                 return session, True
             kept = old.model_dump()

@@ -316,5 +316,6 @@ def _state_values(data: AnswersFile, problems: list[Problem], source: str) -> di
             "state.federal": "Yes" if s.federal else "No", "state.fictional": "Yes" if s.fictional else "No",
             "assessment.date": _cell_date(a.date),
             "assessment.assessors": _lines(problems, f"{source}: assessment: assessors", list(a.assessors)),
-            "assessment.status": a.status.capitalize(), "assessment.sources": _lines(problems, f"{source}: assessment: sources", list(a.sources)),
+            "assessment.status": a.status.capitalize(),
+            "assessment.sources": _lines(problems, f"{source}: assessment: sources", list(a.sources)),
             "assessment.confidentiality": a.confidentiality}

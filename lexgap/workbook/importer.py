@@ -345,8 +345,8 @@ def _import(wb, file: str, kb: KnowledgeBase) -> AnswersFile:
         method_text = _cell_text(cells["method"])
         method = None
         if method_text:
-            method = {norm(v): k for k, v in METHOD_LABELS.items()} | {k: k for k in METHOD_LABELS}
-            method = method.get(norm(method_text))
+            methods = {norm(v): k for k, v in METHOD_LABELS.items()} | {k: k for k in METHOD_LABELS}
+            method = methods.get(norm(method_text))
             if method is None:
                 r.add(QUESTIONS, row_number, f"{where}: the method '{method_text}' is not one of the list",
                       "choose " + ", ".join(METHOD_LABELS.values()) + ", or leave it empty")
@@ -367,6 +367,6 @@ def _import(wb, file: str, kb: KnowledgeBase) -> AnswersFile:
     except ValidationError as exc:
         for error in exc.errors():
             loc = ".".join(str(p) for p in error["loc"][:2])
-            row = by_key.get(loc, (None, None))[0]
-            r.add(STATE, row, f"{labels.get(loc, loc)}: {error['msg']}", "correct the value in column B")
+            r.add(STATE, by_key.get(loc, (None, None))[0], f"{labels.get(loc, loc)}: {error['msg']}",
+                  "correct the value in column B")
         raise InputError(r.problems) from None

@@ -58,7 +58,8 @@ def letter(i: int) -> str:
 def choice_labels(q: Question) -> dict[str, str]:
     """Option value -> the text shown in the workbook (labels made unique if two options share one)."""
     labels = [o.label for o in q.options]
-    return {o.value: (o.label if labels.count(o.label) == 1 and norm(o.label) != "unknown" else f"{o.label} ({o.value})")
+    return {o.value: (o.label if labels.count(o.label) == 1 and norm(o.label) != "unknown"
+                      else f"{o.label} ({o.value})")
             for o in q.options}
 
 

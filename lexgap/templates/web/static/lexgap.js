@@ -14,7 +14,10 @@
   var tokenField = form.querySelector("input[name=csrf_token]");
   var viewField = form.querySelector("input[name=view]");
   var versionField = form.querySelector("input[name=version]");
+  var summary = document.getElementById("save-summary");
   var dirty = {};          // question id -> true while a change is not yet confirmed saved
+  var failed = {};         // question id -> true while its last save failed or was refused
+  var lastSaved = "";
   var timers = {};         // question id -> debounce timer for typing
   var retries = {};        // question id -> retry timer
   var queue = Promise.resolve();
@@ -23,11 +26,32 @@
   function byId(id) { return document.getElementById(id); }
   function say(text) { if (live && text) { live.textContent = ""; window.setTimeout(function () { live.textContent = text; }, 50); } }
 
+  function updateSummary() {
+    if (!summary) { return; }
+    var bad = Object.keys(failed), pending = Object.keys(dirty).filter(function (q) { return !failed[q]; });
+    if (bad.length) {
+      var num = byId("q-" + bad[0]) && byId("q-" + bad[0]).querySelector(".qnum");
+      summary.textContent = "\u26a0 " + (bad.length === 1 ? "1 answer is" : bad.length + " answers are") +
+        " not saved: see question " + (num ? num.textContent : "") + (bad.length > 1 ? " and the others marked." : ".");
+      summary.className = "save-summary js-only failed";
+    } else if (pending.length) {
+      summary.textContent = "Saving\u2026";
+      summary.className = "save-summary js-only";
+    } else {
+      summary.textContent = lastSaved ? "\u2713 All answers on this page are saved (last at " + lastSaved + ")." :
+        "Answers save themselves as you give them.";
+      summary.className = "save-summary js-only saved";
+    }
+  }
+
   function mark(qid, text, kind) {
     var m = byId("m-" + qid);
-    if (!m) { return; }
-    m.textContent = text;
-    m.className = "save-state" + (kind ? " " + kind : "");
+    if (kind === "failed") { failed[qid] = true; } else { delete failed[qid]; }
+    if (m) {
+      m.textContent = text;
+      m.className = "save-state" + (kind ? " " + kind : "");
+    }
+    updateSummary();
   }
 
   function showError(qid, message) {
@@ -142,6 +166,7 @@
           say("Not saved: " + data.error);
         } else {
           delete dirty[qid];
+          if (data.time) { lastSaved = data.time; }
           showError(qid, null);
           showConflict(qid, "");
           mark(qid, (data.saved ? "Saved" : "Up to date") + (data.time ? " at " + data.time : ""), "saved");

@@ -334,7 +334,7 @@ def bench_interleaved(kb: object, answers_list: list[Answers], engine_values: li
              "plain": (lambda values: reference.evaluate(kb, values), engine_values)}
     cpu: dict[str, list[float]] = {k: [] for k in sides}
     wall: dict[str, list[float]] = {k: [] for k in sides}
-    for name, (fn, inputs) in sides.items():
+    for _name, (fn, inputs) in sides.items():
         fn(inputs[0])  # warm
     for _ in range(rounds):
         for i in range(len(engine_values)):

@@ -19,7 +19,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from . import formatting
-from .engine.assessment import LEVEL_LABELS, STATUS_LABELS, Assessment, Recommendation, gap_count, is_gap_status
+from .engine.assessment import (LEVEL_LABELS, STATUS_LABELS, Assessment, Finding, Recommendation, gap_count,
+                                is_gap_status)
 from .errors import InputError, LexgapError, Problem
 
 SCALE = {"not_met": 0, "partial": 1, "met": 2}
@@ -40,6 +41,7 @@ class Model(BaseModel):
 
 class Side(Model):
     file: str
+    confidentiality: str = ""
     state: str
     code: str | None
     date: dt.date
@@ -55,6 +57,16 @@ class Side(Model):
     icmec_verdict: str
 
 
+class ElementChange(Model):
+    """One element of a criterion whose outcome changed (both assessments with elements)."""
+
+    id: str
+    requirement: str
+    old: str | None
+    new: str | None
+    change: Change
+
+
 class CriterionChange(Model):
     criterion: str
     paragraph: int
@@ -64,6 +76,7 @@ class CriterionChange(Model):
     new: str | None
     change: Change
     binding: str
+    elements: list[ElementChange] = []
 
 
 class ParagraphChange(Model):
@@ -142,7 +155,8 @@ def _side(a: Assessment, file: str) -> Side:
     s = a.summary
     version = a.pack.version if a.assessment.pack_version == a.pack.version else (
         f"{a.pack.version} (answers written for {a.assessment.pack_version})")
-    return Side(file=file, state=a.state.name, code=a.state.code, date=a.assessment.date,
+    return Side(file=file, confidentiality=a.assessment.confidentiality, state=a.state.name, code=a.state.code,
+                date=a.assessment.date,
                 status=a.assessment.status, pack_version=version, legal_score=s.legal_score,
                 legal_coverage=s.legal_coverage, legal_confirmed_score=s.legal_confirmed_score,
                 legal_level=s.legal_level, gaps=gap_count(s.counts),
@@ -199,8 +213,12 @@ def diff(old: Assessment, new: Assessment, *, old_file: str = "OLD", new_file: s
         change = classify(of.status if of else None, nf.status if nf else None)
         item = CriterionChange(criterion=cid, paragraph=finding.paragraph, title=finding.title,
                                weight=finding.weight, old=of.status if of else None, new=nf.status if nf else None,
-                               change=change, binding=finding.binding)
+                               change=change, binding=finding.binding,
+                               elements=_element_changes(of, nf) if of and nf else [])
         key = change if change in ("improved", "regressed", "unchanged") else "information"
+        if key == "unchanged" and any(e.change in ("improved", "regressed") for e in item.elements):
+            key = "improved" if all(e.change != "regressed" for e in item.elements) else (
+                "regressed" if all(e.change != "improved" for e in item.elements) else "unchanged")
         groups[key].append(item)
     old_paras = {p.number: p for p in old.paragraphs}
     new_paras = {p.number: p for p in new.paragraphs}
@@ -215,12 +233,19 @@ def diff(old: Assessment, new: Assessment, *, old_file: str = "OLD", new_file: s
             new_coverage=n.coverage if n else None, old_confirmed=o.confirmed_score if o else None,
             new_confirmed=n.confirmed_score if n else None, old_level=o.level if o else None,
             new_level=n.level if n else None))
-    old_recs = {r.id: r for r in old.recommendations}
-    new_recs = {r.id: r for r in new.recommendations}
 
     def ref(r: Recommendation) -> RecommendationRef:
         return RecommendationRef(id=r.id, title=r.title, priority=r.priority, modality_label=r.modality_label,
                                  criteria=list(r.criteria))
+
+    # A recommendation is judged by the gaps it answers, not by its id (a package becomes a single reform when
+    # only one of its gaps remains): opened when it answers a gap that was not one before, closed when none of
+    # its gaps remains.
+    old_gaps = {c for r in old.recommendations for c in r.criteria}
+    new_gaps = {c for r in new.recommendations for c in r.criteria}
+    opened = [r for r in new.recommendations if any(c not in old_gaps for c in r.criteria)]
+    closed = [r for r in old.recommendations if not any(c in new_gaps for c in r.criteria)]
+    continuing = [r for r in new.recommendations if r not in opened]
 
     notes = []
     if different:
@@ -242,9 +267,25 @@ def diff(old: Assessment, new: Assessment, *, old_file: str = "OLD", new_file: s
         old=_side(old, old_file), new=_side(new, new_file), forced_different_states=different,
         improved=groups["improved"], regressed=groups["regressed"], information=groups["information"],
         unchanged=groups["unchanged"], paragraphs=paragraphs,
-        closed=[ref(old_recs[r]) for r in sorted(old_recs) if r not in new_recs],
-        opened=[ref(new_recs[r]) for r in sorted(new_recs) if r not in old_recs],
-        continuing=[ref(new_recs[r]) for r in sorted(new_recs) if r in old_recs], notes=notes)
+        closed=[ref(r) for r in closed], opened=[ref(r) for r in opened], continuing=[ref(r) for r in continuing],
+        notes=notes)
+
+
+def _element_changes(old: Finding, new: Finding) -> list[ElementChange]:
+    """The elements whose outcome differs between two findings of one criterion (none if either has none)."""
+    if not old.elements or not new.elements:
+        return []
+    before = {e.id: e for e in old.elements}
+    after = {e.id: e for e in new.elements}
+    changes = []
+    for eid in list(after) + [e for e in before if e not in after]:
+        o, n = before.get(eid), after.get(eid)
+        change = classify(o.status if o else None, n.status if n else None)
+        element = n or o
+        if change != "unchanged" and element is not None:
+            changes.append(ElementChange(id=eid, requirement=element.requirement, old=o.status if o else None,
+                                         new=n.status if n else None, change=change))
+    return changes
 
 
 # --- rendering -------------------------------------------------------------------------------------------
@@ -257,6 +298,14 @@ def points(change: float | None) -> str:
     if change is None:
         return ""
     value = round(change * 100)
+    return f"{value:+d} points" if value else "no change"
+
+
+def shown_points(old: float | None, new: float | None) -> str:
+    """The change between two shares as printed, so that '68% → 90%' reads '+22 points'."""
+    if old is None or new is None:
+        return ""
+    value = round(new * 100) - round(old * 100)
     return f"{value:+d} points" if value else "no change"
 
 
@@ -275,13 +324,13 @@ def _icmec(value: bool | None) -> str:
 def render_text(p: Progress) -> str:
     """Plain text for the terminal (also the .txt format)."""
     o, n = p.old, p.new
-    lines = [f"Progress of {n.state}: {o.date} ({o.file}) → {n.date} ({n.file})", ""]
+    lines = [f"Progress of {n.state}: {o.date} ({_name(o.file)}) → {n.date} ({_name(n.file)})", ""]
     lines.append(f"Legal score {pct(o.legal_score)} → {pct(n.legal_score)} "
-                 f"({points(_delta(o.legal_score, n.legal_score)) or 'not comparable'}); confirmed "
+                 f"({shown_points(o.legal_score, n.legal_score) or 'not comparable'}); confirmed "
                  f"{pct(o.legal_confirmed_score)} → {pct(n.legal_confirmed_score)} "
-                 f"({points(_delta(o.legal_confirmed_score, n.legal_confirmed_score))}); coverage "
+                 f"({shown_points(o.legal_confirmed_score, n.legal_confirmed_score)}); coverage "
                  f"{pct(o.legal_coverage)} → {pct(n.legal_coverage)} "
-                 f"({points(_delta(o.legal_coverage, n.legal_coverage))}).")
+                 f"({shown_points(o.legal_coverage, n.legal_coverage)}).")
     lines.append(f"Level: {_level(o.legal_level)} → {_level(n.legal_level)}. Gaps {o.gaps} → {n.gaps}; in binding "
                  f"obligations {o.binding_gaps} → {n.binding_gaps}. ICMEC legislation: {_icmec(o.icmec_sufficient)} "
                  f"→ {_icmec(n.icmec_sufficient)}.")
@@ -291,7 +340,9 @@ def render_text(p: Progress) -> str:
     def section(title: str, items: list[CriterionChange], describe) -> None:
         lines.extend(["", f"{title} ({len(items)}):" if items else f"{title}: none."])
         for c in items:
-            lines.append(f"  {c.criterion}  {describe(c)}  — {c.title}")
+            lines.append(f"  {c.criterion}  {c.title}: {describe(c)}")
+            for e in c.elements:
+                lines.append(f"      {_status(e.old)} → {_status(e.new)}: {e.requirement}")
 
     section("Improved", p.improved, lambda c: f"{_status(c.old)} → {_status(c.new)}")
     section("Regressed", p.regressed, lambda c: f"{_status(c.old)} → {_status(c.new)}")
@@ -305,20 +356,26 @@ def render_text(p: Progress) -> str:
     lines += ["", "Paragraphs (score over decided criteria; coverage; confirmed score):"]
     for para in p.paragraphs:
         lines.append(f"  OP{para.number:<3} {pct(para.old_score):>4} → {pct(para.new_score):<4} "
-                     f"{points(para.score_change):<14} coverage {pct(para.old_coverage)} → {pct(para.new_coverage)}"
-                     f"; confirmed {pct(para.old_confirmed)} → {pct(para.new_confirmed)}; "
+                     f"{shown_points(para.old_score, para.new_score):<14} coverage {pct(para.old_coverage)} → "
+                     f"{pct(para.new_coverage)}; confirmed {pct(para.old_confirmed)} → {pct(para.new_confirmed)}; "
                      f"{_level(para.old_level)} → {_level(para.new_level)}")
     for title, recs in (("Recommendations closed", p.closed), ("Recommendations opened", p.opened)):
         lines.extend(["", f"{title} ({len(recs)}):" if recs else f"{title}: none."])
         for r in recs:
-            lines.append(f"  {r.id}  [{r.priority}] {r.title} ({r.modality_label}; {', '.join(r.criteria)})")
+            lines.append(f"  [{r.priority}] {r.title} ({r.modality_label}; criteria {', '.join(r.criteria)})")
     lines += ["", f"Recommendations still open: {len(p.continuing)}."]
     return "\n".join(lines) + "\n"
 
 
+def _name(file: str) -> str:
+    """A file as the reader is shown it: its name, not the path on the assessor's machine."""
+    return Path(file).name or file
+
+
 def _view(p: Progress) -> dict[str, object]:
     return {"p": p, "pct": pct, "points": points, "status": _status, "level": _level, "icmec": _icmec,
-            "change_text": CHANGE_TEXT, "delta": _delta, "counts": p.unchanged_counts()}
+            "change_text": CHANGE_TEXT, "delta": _delta, "counts": p.unchanged_counts(), "shown": shown_points,
+            "name": _name}
 
 
 def render_markdown(p: Progress) -> str:

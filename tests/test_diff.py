@@ -66,13 +66,28 @@ def test_diff_matches_the_two_assessments(pair):
     after = {f.criterion: f.status for f in new.findings}
     improved = {c for c in before if before[c] in order and after[c] in order and order[after[c]] > order[before[c]]}
     regressed = {c for c in before if before[c] in order and after[c] in order and order[after[c]] < order[before[c]]}
+
+    def element_moves(cid: str) -> set[str]:
+        o = {e.id: e.status for e in old.finding(cid).elements}
+        n = {e.id: e.status for e in new.finding(cid).elements}
+        return {"up" if order[n[e]] > order[o[e]] else "down" for e in o.keys() & n.keys()
+                if o[e] in order and n[e] in order and o[e] != n[e]}
+
+    same = {c for c in before if before[c] == after[c]}
+    improved |= {c for c in same if element_moves(c) == {"up"}}
+    regressed |= {c for c in same if element_moves(c) == {"down"}}
     assert {c.criterion for c in progress.improved} == improved and improved
     assert {c.criterion for c in progress.regressed} == regressed
-    assert {c.criterion for c in progress.unchanged} == {c for c in before if before[c] == after[c]}
+    assert {c.criterion for c in progress.unchanged} == same - improved - regressed
+    for c in progress.improved + progress.regressed:
+        assert c.elements or c.old != c.new
     assert len(progress.improved) + len(progress.regressed) + len(progress.unchanged) + len(progress.information) \
         == len(before)
-    assert {r.id for r in progress.closed} == {r.id for r in old.recommendations} - {r.id for r in new.recommendations}
-    assert {r.id for r in progress.opened} == {r.id for r in new.recommendations} - {r.id for r in old.recommendations}
+    old_gaps = {c for r in old.recommendations for c in r.criteria}
+    new_gaps = {c for r in new.recommendations for c in r.criteria}
+    assert {r.id for r in progress.closed} == {r.id for r in old.recommendations if not set(r.criteria) & new_gaps}
+    assert {r.id for r in progress.opened} == {r.id for r in new.recommendations if set(r.criteria) - old_gaps}
+    assert len(progress.opened) + len(progress.continuing) == len(new.recommendations)
     for p in progress.paragraphs:
         o = next(x for x in old.paragraphs if x.number == p.number)
         n = next(x for x in new.paragraphs if x.number == p.number)
@@ -172,3 +187,25 @@ def test_diff_on_the_bundled_examples():
         else:
             assert result.exit_code == 1 and a.state.name in result.stderr
             assert invoke(p, q, "--allow-different-states").exit_code == 0
+
+
+def test_progress_reads_per_element_with_titles_and_numbers_that_add_up():
+    import re
+
+    import lexgap
+    from lexgap.diff import render_html, render_markdown
+
+    from .conftest import EXAMPLES
+
+    old, new = lexgap.assess(EXAMPLES / "arcadia-2023.yaml"), lexgap.assess(EXAMPLES / "arcadia.yaml")
+    progress = diff(old, new, old_file=str(EXAMPLES / "arcadia-2023.yaml"), new_file=str(EXAMPLES / "arcadia.yaml"))
+    assert any(c.elements for c in progress.improved)
+    text = render_text(progress)
+    for before, after, change in re.findall(r"(\d+)% → (\d+)% \(([+-]\d+) points\)", text):
+        assert int(after) - int(before) == int(change)
+    html, markdown = render_html(progress), render_markdown(progress)
+    for document in (text, markdown, re.sub(r"<[^>]+>", " ", html)):
+        assert not re.search(r"\bPKG\.[A-Z_]+|\bR-P\d\d\.\d\d", document)
+        assert str(EXAMPLES) not in document
+    assert 'class="cover"' in html and new.assessment.confidentiality in html
+    assert new.assessment.confidentiality in markdown

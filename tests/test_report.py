@@ -8,7 +8,6 @@ import sys
 
 import pytest
 
-from lexgap.engine.knowledge import pack_modalities
 from lexgap import report
 from lexgap.engine.assessment import Assessment
 from lexgap.errors import InputError, LexgapError
@@ -25,12 +24,12 @@ def assessment() -> Assessment:
 
 @pytest.fixture(scope="module")
 def html(assessment) -> str:
-    return report.render_html(assessment)
+    return report.render_html(assessment, annexes=report.ANNEXES)
 
 
 @pytest.fixture(scope="module")
 def markdown(assessment) -> str:
-    return report.render_markdown(assessment)
+    return report.render_markdown(assessment, annexes=report.ANNEXES)
 
 
 def headings(html: str) -> list[str]:
@@ -64,8 +63,8 @@ def test_final_reports_say_final(assessment):
 
 def test_every_finding_appears_with_its_evidence_and_explanation(html, assessment):
     for f in assessment.findings:
-        row = html[html.index(f'<tr id="{f.criterion}">'):]
-        row = row[:row.index("</tr>")]
+        row = html[html.index(f'<div class="finding" id="{f.criterion}">'):]
+        row = row[:row.index("</div>")]
         assert f.title.replace("'", "&#39;") in row
         for answer in f.explanation.answers:
             if answer.citation:
@@ -92,16 +91,17 @@ def test_top_gaps_put_binding_obligations_first():
     assert binding == sorted(binding, reverse=True)
 
 
-def test_action_plan_is_grouped_by_modality_with_dependencies_first(assessment):
+def test_action_plan_is_in_rank_order_with_dependencies_first_and_numbered_as_shown(assessment, html):
     plan = view.plan(assessment)
-    modalities = [m.id for m in pack_modalities("res-74-174")]
-    order = [modalities.index(g.modality) for g in plan]
-    assert order == sorted(order)
-    assert sum(len(g.recommendations) for g in plan) == len(assessment.recommendations)
-    for group in plan:
-        ids = [r.id for r in group.recommendations]
-        for position, rec in enumerate(group.recommendations):
-            assert all(ids.index(dep) < position for dep in rec.depends_on if dep in ids)
+    shown = [r for g in plan for r in g.recommendations]
+    assert sorted(r.id for r in shown) == sorted(r.id for r in assessment.recommendations)
+    ids = [r.id for r in shown]
+    for position, rec in enumerate(shown):
+        assert all(ids.index(dep) < position for dep in rec.depends_on if dep in ids)
+    numbers = [int(n) for n in re.findall(r"<h3>Recommendation (\d+)\.", html)]
+    assert numbers == list(range(1, len(shown) + 1))
+    labels = view.build(assessment).recommendation_labels
+    assert [labels[r.id] for r in shown] == [f"Recommendation {i}" for i in range(1, len(shown) + 1)]
 
 
 def test_dependencies_first_moves_a_prerequisite_forward(assessment):
@@ -168,12 +168,12 @@ def test_chart_is_legible_in_grey_scale(assessment):
 
 @pytest.mark.parametrize("name, fmt, expected", [
     ("r.pdf", None, "pdf"), ("r.HTML", None, "html"), ("r.htm", None, "html"), ("r.md", None, "md"),
-    ("r.json", None, "json"), ("r.txt", "markdown", "md"), ("r", "PDF", "pdf")])
+    ("r.json", None, "json"), ("r.txt", "markdown", "md"), ("r", "PDF", "pdf"), ("r.docx", None, "docx")])
 def test_format_comes_from_the_option_or_the_extension(name, fmt, expected):
     assert report.report_format(name, fmt) == expected
 
 
-@pytest.mark.parametrize("name, fmt", [("report.txt", None), ("report", None), ("report.pdf", "docx")])
+@pytest.mark.parametrize("name, fmt", [("report.txt", None), ("report", None), ("report.pdf", "odt")])
 def test_unknown_formats_are_refused_plainly(name, fmt):
     with pytest.raises(InputError):
         report.report_format(name, fmt)
@@ -191,7 +191,7 @@ def test_a_failing_render_leaves_an_existing_report_untouched(tmp_path, assessme
     out = tmp_path / "veridia.html"
     out.write_text("previous report")
 
-    def broken(_: Assessment) -> str:
+    def broken(*_: object) -> str:
         raise RuntimeError("template failed")
 
     monkeypatch.setattr(report, "render_html", broken)

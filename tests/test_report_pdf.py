@@ -27,7 +27,8 @@ def pdf_path(tmp_path_factory) -> Path:
     answers.write_bytes(ANSWERS)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        return report.write_report(make_assessment(), folder / "veridia.pdf", answers_path=answers)
+        return report.write_report(make_assessment(), folder / "veridia.pdf", answers_path=answers,
+                                   annexes=report.ANNEXES)
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +111,7 @@ def test_dates_follow_source_date_epoch(reader):
 
 def test_pdf_is_byte_identical_when_the_date_is_fixed(pdf_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    again = report.render_pdf(make_assessment(), [("veridia.yaml", ANSWERS)])
+    again = report.render_pdf(make_assessment(), [("veridia.yaml", ANSWERS)], annexes=report.ANNEXES)
     assert again == pdf_path.read_bytes()
 
 

@@ -50,7 +50,7 @@ def hostile(base: str) -> tuple[str, str]:
 def test_html_shows_hostile_answers_as_text(probe):
     base, seen = probe
     note, citation = hostile(base)
-    html = report.render_html(with_answer_texts(make_assessment(), note, citation))
+    html = report.render_html(with_answer_texts(make_assessment(), note, citation), report.ANNEXES)
     assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;link rel=attachment href=&#34;file:///etc/hostname&#34;&gt;" in html
@@ -62,7 +62,7 @@ def test_html_shows_hostile_answers_as_text(probe):
 def test_markdown_shows_hostile_answers_as_text(probe):
     base, _ = probe
     note, citation = hostile(base)
-    markdown = report.render_markdown(with_answer_texts(make_assessment(), note, citation))
+    markdown = report.render_markdown(with_answer_texts(make_assessment(), note, citation), report.ANNEXES)
     assert r'\<img src="file:///etc/passwd"\>' in markdown
     assert r"\<script\>alert(1)\</script\>" in markdown
     assert rf"\[link\]({base}/md-link)" in markdown
@@ -77,7 +77,7 @@ def test_pdf_of_hostile_answers_fetches_nothing_and_attaches_only_the_answers(pr
     answers = tmp_path / "answers.yaml"
     answers.write_text(f"note: {note}\n")
     out = report.write_report(with_answer_texts(make_assessment(), note, citation), tmp_path / "r.pdf",
-                              answers_path=answers)
+                              answers_path=answers, annexes=report.ANNEXES)
     reader = PdfReader(out)
     assert dict(reader.attachments) == {"answers.yaml": [answers.read_bytes()]}
     text = "".join("".join(page.extract_text() for page in reader.pages).split())  # line breaks may fall anywhere

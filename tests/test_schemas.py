@@ -11,7 +11,7 @@ from .conftest import ROOT
 PACKAGE = ROOT / "lexgap"
 EXPECTED_SCHEMA = {
     "pack.yaml": "pack", "concepts.yaml": "concepts", "consistency.yaml": "consistency",
-    "packages.yaml": "packages", "modalities.yaml": "modalities",
+    "packages.yaml": "packages", "modalities.yaml": "modalities", "report.yaml": "report",
 }
 
 

@@ -217,16 +217,33 @@ def explain_cmd(answers: Path, criterion: str, pack: str | None) -> None:
 @click.command("report")
 @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Report file: .pdf, .html, .md or .json.")
-@click.option("--format", "fmt", type=click.Choice(["pdf", "html", "md", "json"]),
+              help="Report file: .pdf, .docx, .html, .md or .json.")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "html", "md", "json"]),
               help="Output format (default: from the file extension).")
+@click.option("--brief", is_flag=True, help="Write the brief (at most four pages) instead of the full report.")
+@click.option("--annex", "annexes", multiple=True, metavar="NAME",
+              type=click.Choice(["answers", "method", "instruments", "glossary", "all", "none"]),
+              help="Annexes of the full report, repeatable: answers, method, instruments, glossary, all or none "
+                   "(default: method and glossary).")
 @FORCE
 @PACK
-def report_cmd(answers: Path, out: Path, fmt: str | None, force: bool, pack: str | None) -> None:
-    """Write the gap report for a State's answers file (PDF, HTML, Markdown or JSON)."""
-    from .. import api
-    from ..report import report_format, write_report
+def report_cmd(answers: Path, out: Path, fmt: str | None, brief: bool, annexes: tuple[str, ...], force: bool,
+               pack: str | None) -> None:
+    """Write the gap report, or its brief, for a State's answers file (PDF, Word, HTML, Markdown or JSON).
 
+    \b
+    Examples:
+      lexgap report arcadia.yaml -o arcadia.pdf --annex answers --annex method
+      lexgap report arcadia.yaml --brief -o brief.docx
+    """
+    from .. import api
+    from ..report import ANNEXES, DEFAULT_ANNEXES, report_format, write_report
+
+    if brief and annexes:
+        raise click.UsageError("--annex applies to the full report; the brief has no annexes")
+    chosen = (ANNEXES if "all" in annexes else () if "none" in annexes else annexes) if annexes else DEFAULT_ANNEXES
     report_format(str(out), fmt)  # refuse an unknown format before assessing
     check_outputs([(out, "report")], [answers], force)
-    echo(f"wrote {write_report(api.assess(answers, pack), str(out), fmt, answers_path=str(answers))}")
+    written = write_report(api.assess(answers, pack), str(out), fmt, answers_path=str(answers), annexes=chosen,
+                           brief=brief)
+    echo(f"wrote {written}")

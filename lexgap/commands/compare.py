@@ -27,12 +27,16 @@ from .options import FORCE, PACK
 @click.option("--allow-mixed-versions", is_flag=True,
               help="Compare States assessed under different pack versions; criteria are then marked not comparable "
                    "and no ranking is made.")
+@click.option("--rank", is_flag=True, help="Rank the States by confirmed legal score (off by default).")
+@click.option("--common-share", type=click.FloatRange(0.01, 1.0), default=2 / 3, show_default="two thirds",
+              help="Share of the States deciding a criterion in which it must be a gap to count as a common gap.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Processes that assess the files in parallel.")
 @FORCE
 @PACK
 def compare_cmd(inputs: tuple[Path, ...], out: Path | None, fmt: str | None, csv_out: Path | None,
-                xlsx_out: Path | None, allow_mixed_versions: bool, jobs: int, force: bool, pack: str | None) -> None:
+                xlsx_out: Path | None, allow_mixed_versions: bool, rank: bool, common_share: float, jobs: int,
+                force: bool, pack: str | None) -> None:
     """Compare the States of a region: heat map of paragraph scores and coverage, States x criteria, regional
     averages, common gaps, shared technical-assistance priorities, ICMEC verdicts, one line per State.
 
@@ -57,7 +61,8 @@ def compare_cmd(inputs: tuple[Path, ...], out: Path | None, fmt: str | None, csv
     with progress(len(files), "Assessing") as bar:
         results, left_out = cmp.assess_files(files, pack, jobs, on_done=bar.update)
     left_out = [cmp.LeftOut(file=p.file, problems=[str(p)]) for p in missing] + left_out
-    comparison = cmp.compare(results, allow_mixed_versions=allow_mixed_versions, left_out=left_out)
+    comparison = cmp.compare(results, allow_mixed_versions=allow_mixed_versions, left_out=left_out, rank=rank,
+                             common_share=common_share)
     csv_text = cmp.to_csv(comparison)
     written = []
     if csv_out is not None:
@@ -71,8 +76,8 @@ def compare_cmd(inputs: tuple[Path, ...], out: Path | None, fmt: str | None, csv
         written.append(str(out))
     n = len(comparison.states)
     if written:
-        echo(f"wrote {', '.join(written)}: {n} State{'s' if n != 1 else ''} compared, "
-             f"{len(comparison.ranking)} ranked")
+        ranked = f", {len(comparison.ranking)} ranked" if rank else ""
+        echo(f"wrote {', '.join(written)}: {n} State{'s' if n != 1 else ''} compared{ranked}")
     else:
         _print_summary(comparison)
     if comparison.left_out:
@@ -88,18 +93,18 @@ def _print_summary(c) -> None:
     from ..formatting import pct
     from ..engine.assessment import LEVEL_LABELS
 
-    echo(f"{c.title} — {c.pack_id} {', '.join(c.pack_versions)}; {len(c.states)} States, "
-         f"{len(c.ranking)} ranked")
+    echo(f"{c.title} — {c.pack_id} {', '.join(c.pack_versions)}; {len(c.states)} States"
+         + (f", {len(c.ranking)} ranked" if c.ranking else ""))
     rows = [[str(s.rank) if s.rank else "–", s.name, LEVEL_LABELS[s.legal_level], pct(s.legal_confirmed_score),
              pct(s.legal_score), pct(s.legal_coverage), str(s.binding_gaps),
              {True: "yes", False: "no", None: "unknown"}[s.icmec_sufficient]]
-            for s in sorted(c.states, key=lambda s: (s.rank is None, s.rank or 0, s.name))]
+            for s in sorted(c.states, key=lambda s: (s.rank is None, s.rank or 0))]
     headers = ["RANK", "STATE", "LEVEL", "CONFIRMED", "SCORE", "COVERAGE", "BINDING GAPS", "ICMEC"]
     widths = [max(len(r[i]) for r in rows + [headers]) for i in range(len(headers))]
     for row in [headers] + rows:
         echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
     if c.common_gaps:
-        echo("\nCommon gaps (not met in at least half of the States): "
+        echo(f"\nCommon gaps (in at least {round(c.common_share * 100)}% of the States deciding them): "
              + ", ".join(g.criterion for g in c.common_gaps))
     if c.priorities:
         echo("Regional priorities: " + "; ".join(f"{p.title} ({p.count} States)" for p in c.priorities[:5]))

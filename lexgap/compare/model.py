@@ -132,6 +132,7 @@ class Cell(Model):
 class ParagraphRow(Model):
     number: int
     title: str
+    short_title: str | None = None
     assessment: str
     cells: list[Cell | None]
     average_score: float | None
@@ -208,6 +209,8 @@ class RegionalComparison(Model):
     common_gaps: list[CommonGap]
     priorities: list[RegionalPriority]
     priority_threshold: int
+    common_share: float = 2 / 3
+    icmec_titles: dict[str, str] = {}
     regional_legal_score: float | None
     regional_legal_coverage: float
     regional_legal_confirmed_score: float

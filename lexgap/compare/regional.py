@@ -28,6 +28,8 @@ def _version_groups(results: list[StateResult]) -> dict[str, list[str]]:
 
 
 def _label(r: StateResult, codes: Counter) -> str:
+    if r.state.short_name:
+        return r.state.short_name
     if r.state.code and codes[r.state.code] == 1:
         return r.state.code
     return r.state.name
@@ -67,12 +69,14 @@ def _summary_line(r: StateResult, row: StateRow, min_coverage: float) -> str:
 
 
 def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions: bool = False,
-            left_out: Sequence[LeftOut] = (), priority_share: float = 1 / 3) -> RegionalComparison:
+            left_out: Sequence[LeftOut] = (), priority_share: float = 1 / 3, rank: bool = False,
+            common_share: float = 2 / 3) -> RegionalComparison:
     """Compare the States' results. Pure: the same results give the same comparison.
 
     Raises MixedVersionsError when the States were assessed under different pack versions (or pack ids),
     unless `allow_mixed_versions` (pack ids must always match). Later files about a State already compared
-    are left out (named in `left_out` of the result).
+    are left out (named in `left_out` of the result). States are ranked only when `rank` is true. A common gap
+    is a criterion not met or partly met in at least `common_share` of the States that decide it.
     """
     items = [state_result(r, "<assessment>") if isinstance(r, Assessment) else r for r in results]
     left = list(left_out)
@@ -96,7 +100,7 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
                                           f"assessed against the rule pack '{p}'") for p in pack_ids] + [Problem(
             "compare", "these files were assessed against different rule packs, which cannot be compared",
             "compare the States of one rule pack at a time")])
-    kept.sort(key=lambda r: (r.state.name.casefold(), r.file))
+    kept.sort(key=lambda r: ((r.state.short_name or r.state.name).casefold(), r.file))
     versions = _version_groups(kept)
     mixed = len(versions) > 1
     if mixed and not allow_mixed_versions:
@@ -116,7 +120,7 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
     # ranking: confirmed score, only with enough coverage, never across pack versions
     eligible = [(k, r.summary.legal_confirmed_score) for k, r in zip(keys, kept)
                 if not mixed and r.summary.legal_score is not None and r.summary.legal_coverage >= min_coverage]
-    ranks = _ranks(eligible)
+    ranks = _ranks(eligible) if rank else {}
 
     # criteria
     criterion_info: dict[str, FindingBrief] = {}
@@ -135,7 +139,8 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
         applicable = sum(1 for s in statuses if s not in (None, "not_applicable"))
         gap_states = [i for i, s in enumerate(statuses) if is_gap_status(s)]
         binding = sum(1 for i in gap_states if by_state[i][cid].binding == "binding")
-        is_common = bool(gap_states) and applicable > 0 and 2 * len(gap_states) >= applicable
+        decided = sum(1 for st in statuses if st in ("met", "partial", "not_met"))
+        is_common = bool(gap_states) and len(gap_states) >= common_share * decided - 1e-9
         criteria_rows.append(CriterionRow(criterion=cid, paragraph=info.paragraph, title=info.title,
                                           weight=info.weight, kind=info.kind, statuses=statuses, counts=counts,
                                           applicable=applicable, gaps=len(gap_states), binding_gaps=binding,
@@ -186,7 +191,8 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
         considered = [c for c in cells if c is not None and c.level != "not_applicable"]
         scored = [c.score for c in considered if c.score is not None and c.coverage >= min_coverage]
         paragraph_rows.append(ParagraphRow(
-            number=number, title=numbers[number].title, assessment=numbers[number].assessment, cells=cells,
+            number=number, title=numbers[number].title, short_title=numbers[number].short_title,
+            assessment=numbers[number].assessment, cells=cells,
             average_score=_mean(scored), scored_states=len(scored),
             average_coverage=_mean([c.coverage for c in considered]),
             average_confirmed_score=_mean([c.confirmed_score for c in considered]),
@@ -197,11 +203,13 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
     for key, label, r in zip(keys, labels, kept):
         s = r.summary
         gaps = gap_count(s.counts)
-        rank = ranks.get(key)
+        place = ranks.get(key)
         if mixed:
             note = "not ranked: the States were assessed under different pack versions"
-        elif rank is not None:
-            note = f"rank {rank} of {len(ranks)} by confirmed legal score"
+        elif not rank:
+            note = "not ranked: a ranking is made only on request"
+        elif place is not None:
+            note = f"rank {place} of {len(ranks)} by confirmed legal score"
         elif s.legal_score is None or s.legal_coverage < min_coverage:
             note = (f"not ranked: only {pct(s.legal_coverage)} of the legal criteria decided; at least "
                     f"{pct(min_coverage)} needed")
@@ -215,7 +223,7 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
             legal_level=s.legal_level, engagement_score=s.engagement_score,
             engagement_coverage=s.engagement_coverage, engagement_level=s.engagement_level,
             counts={k: s.counts.get(k, 0) for k in STATUS_ORDER}, gaps=gaps, binding_gaps=s.binding_gaps,
-            rank=rank, rank_note=note, icmec_sufficient=r.icmec.sufficient, icmec_verdict=r.icmec.verdict,
+            rank=place, rank_note=note, icmec_sufficient=r.icmec.sufficient, icmec_verdict=r.icmec.verdict,
             icmec={c.id: c.status for c in r.icmec.criteria}, top_priority=top, summary="")
         row.summary = _summary_line(r, row, min_coverage)
         rows.append(row)
@@ -225,7 +233,8 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
     region = regions.pop() if len(regions) == 1 else None
     scored_states = [r for r in kept if r.summary.legal_score is not None and r.summary.legal_coverage >= min_coverage]
     notes = [f"A State is ranked only when at least {pct(min_coverage)} of its legal criteria (by weight) could be "
-             "decided, and States are ranked by their confirmed score, in which unknown criteria earn nothing."]
+             "decided, and States are ranked by their confirmed score, in which unknown criteria earn nothing."
+             if rank else "States are listed by name and not ranked; a ranking is made only on request (--rank)."]
     if mixed:
         notes.append("The States were assessed under different versions of the rule pack ("
                      + "; ".join(versions) + "): every criterion is marked not comparable and no ranking is made.")
@@ -243,7 +252,8 @@ def compare(results: Sequence[StateResult | Assessment], *, allow_mixed_versions
         confidentiality=sorted({r.confidentiality for r in kept}), any_draft=any(r.status == "draft" for r in kept),
         any_fictional=any(r.state.fictional for r in kept), states=rows, ranking=ranking,
         paragraphs=paragraph_rows, criteria=criteria_rows, common_gaps=common, priorities=priorities,
-        priority_threshold=threshold,
+        priority_threshold=threshold, common_share=round(common_share, 4),
+        icmec_titles={k.id: k.title for k in kept[0].icmec.criteria},
         regional_legal_score=_mean([r.summary.legal_score for r in scored_states]),  # type: ignore[misc]
         regional_legal_coverage=_mean([r.summary.legal_coverage for r in kept]) or 0.0,
         regional_legal_confirmed_score=_mean([r.summary.legal_confirmed_score for r in kept]) or 0.0,

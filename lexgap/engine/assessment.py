@@ -149,6 +149,7 @@ class Finding(Out):
 class ParagraphResult(Out):
     number: int
     title: str
+    short_title: str | None = Field(None, description="A short title for tables and headings (report.yaml).")
     verb: str
     addressee: str
     summary: str
@@ -194,6 +195,9 @@ class Recommendation(Out):
     binding: bool = Field(description="True when at least one gap it answers is a binding obligation.")
     depends_on: list[str] = Field(description="Recommendations to carry out first.")
     unblocks: list[str] = Field(default_factory=list, description="Criteria that depend on this reform.")
+    lead: str | None = Field(None, description="The lead institution (report.yaml).")
+    time_frame: str | None = Field(None, description="The indicative time frame (report.yaml).")
+    indicator: str | None = Field(None, description="The indicator of completion (report.yaml).")
 
 
 class AssessmentWarning(Out):

@@ -458,7 +458,7 @@ def build_assessment(kb: KnowledgeBase, answers: Answers, values: dict[str, obje
     by_id = {f.criterion: f for f in findings}
     paragraphs = [paragraph_result(kb, p, [by_id[c.id] for c in p.criteria]) for p in kb.paragraphs]
     order = {q.id: i for i, q in enumerate(kb.questionnaire.questions)}
-    return Assessment(
+    return report_details(kb, Assessment(
         lexgap_version=lexgap_version(),
         pack=PackInfo(id=kb.pack.id, version=kb.pack.version, title=kb.pack.title,
                       resolution=kb.pack.resolution.symbol, content_hash=kb.content_hash,
@@ -475,4 +475,17 @@ def build_assessment(kb: KnowledgeBase, answers: Answers, values: dict[str, obje
         concepts=[b.concept_result(c) for c in sorted(kb.concepts)],
         crosswalk=b.crosswalk(findings),
         answers=[b.records[q] for q in sorted(b.records, key=lambda q: order[q])],
-    )
+    ))
+
+
+def report_details(kb: KnowledgeBase, a: Assessment) -> Assessment:
+    """Add what report.yaml gives: short paragraph titles, and each recommendation's follow-up."""
+    info = kb.report
+    for p in a.paragraphs:
+        p.short_title = info.short_titles.get(p.number)
+    for r in a.recommendations:
+        follow = (info.packages.get(r.package or "") or (info.criteria.get(r.criteria[0]) if len(r.criteria) == 1
+                  else None) or info.modalities.get(r.modality))
+        if follow is not None:
+            r.lead, r.time_frame, r.indicator = follow.lead, follow.time_frame, follow.indicator
+    return a

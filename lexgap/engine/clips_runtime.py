@@ -176,16 +176,21 @@ def _fact_lines(text: str) -> list[tuple[str, str, str, str, str]]:
     The memo is bounded: past _LINES_KEPT lines it starts afresh."""
     if len(_LINES) > _LINES_KEPT:
         _LINES.clear()
-    out = []
-    known = _LINES.get
+    out: list[tuple[str, str, str, str, str]] = []
     for line in text.split("\n"):
-        fact = known(line, False)
-        if fact is False:
+        if line in _LINES:
+            fact = _LINES[line]
+        else:
             match = _FACT.fullmatch(line)
-            fact = _LINES[line] = None if match is None else tuple(g or "" for g in match.groups())
+            fact = _LINES[line] = None if match is None else _five(match.groups())
         if fact is not None:
             out.append(fact)
     return out
+
+
+def _five(groups: tuple[str | None, ...]) -> tuple[str, str, str, str, str]:
+    a, b, c, d, e = (g or "" for g in groups)
+    return a, b, c, d, e
 
 
 def parse_facts(text: str) -> RawResult:

@@ -1,6 +1,7 @@
 """Loading a rule pack and its questionnaire, with every cross-reference checked.
 
-A pack folder holds pack.yaml, concepts.yaml, consistency.yaml, packages.yaml and paragraphs/Pnn.yaml.
+A pack folder holds pack.yaml, concepts.yaml, consistency.yaml, packages.yaml and paragraphs/Pnn.yaml,
+and optionally report.yaml (short paragraph titles and the follow-up of each kind of reform).
 Its questionnaire is lexgap/questionnaires/<id>.yaml (or questionnaire.yaml inside the pack folder).
 All problems found are reported together, each with its file, line and column; the cross-reference
 checks are in packcheck.py.
@@ -17,7 +18,7 @@ from ..errors import InputError, LexgapError, PackError, Problem
 from . import conditions as cond, diskcache
 from .elements import ElementLogic, element_id
 from .models import (Concept, ConceptFile, ConceptStatements, ConsistencyFile, Criterion, Element, ModalityDef,
-                     ModalityFile, Pack, PackageFile, Paragraph, Questionnaire)
+                     ModalityFile, Pack, PackageFile, Paragraph, Questionnaire, ReportFile)
 from .packcheck import CriterionLogic, Sources, check_pack, party_id
 from .validation import validate
 from .yamlio import Document, load
@@ -41,6 +42,7 @@ class KnowledgeBase:
     packages: list[Any]
     content_hash: str
     questionnaire_path: Path | None = None
+    report: ReportFile = field(default_factory=ReportFile)
     modalities: list[ModalityDef] = field(default_factory=list)
     logic: dict[str, CriterionLogic] = field(default_factory=dict)
     concept_logic: dict[str, cond.Node] = field(default_factory=dict)
@@ -183,6 +185,7 @@ class _Loader:
         concepts, concepts_doc = self.model(self.root / "concepts.yaml", ConceptFile)
         consistency, consistency_doc = self.model(self.root / "consistency.yaml", ConsistencyFile)
         packages, packages_doc = self.model(self.root / "packages.yaml", PackageFile)
+        report, report_doc = self.model(self.root / "report.yaml", ReportFile, required=False)
         modalities, modalities_doc = self.model(self.root / "modalities.yaml", ModalityFile)
         q_path = self.questionnaire or questionnaire_path(self.root, pack.questionnaire)
         questionnaire, q_doc = self.model(q_path, Questionnaire)
@@ -201,13 +204,24 @@ class _Loader:
             root=self.root, pack=pack, paragraphs=[p for p, _ in paragraphs], questionnaire=questionnaire,
             concepts={c.id: c for c, _, _ in all_concepts}, consistency=list(consistency.rules),
             packages=list(packages.packages), content_hash=self.digest.hexdigest()[:16], questionnaire_path=q_path,
-            modalities=list(modalities.modalities),
+            modalities=list(modalities.modalities), report=report or ReportFile(),
         )
+        self.check_report(kb, report_doc)
         sources = Sources(pack_doc, paragraphs, all_concepts, consistency_doc, packages_doc, q_doc, modalities_doc)
         problems, logic = check_pack(kb, sources, self.draft)
-        if problems:
+        if problems or self.problems:
             raise PackError(self.problems + problems)
         return replace(kb, **vars(logic))
+
+    def check_report(self, kb: KnowledgeBase, doc: Document | None) -> None:
+        """report.yaml names only paragraphs, packages and criteria of this pack."""
+        known = {"short_titles": {p.paragraph for p in kb.paragraphs}, "packages": {p.id for p in kb.packages},
+                 "criteria": set(kb.criteria)}
+        for key, ids in known.items():
+            for ref in getattr(kb.report, key):
+                if ref not in ids:
+                    self.problems.append(Problem(str(self.root / "report.yaml"), f"{key}: {ref} is not in this pack",
+                                                 "remove it, or correct it to one the pack defines"))
 
 
 def party_concept(instrument: Any) -> Concept:

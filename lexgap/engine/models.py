@@ -257,6 +257,30 @@ class PackageFile(Strict):
     packages: list[Package]
 
 
+# --- report.yaml (optional) ---------------------------------------------------------------------------
+
+class FollowUp(Strict):
+    """Who leads a reform, in what indicative time, and what shows it done."""
+
+    lead: Text = Field(description="The lead institution, e.g. 'Ministry of Justice, with Parliament'.")
+    time_frame: Text = Field(description="Indicative time frame, e.g. '12-24 months'.")
+    indicator: Text = Field(description="The indicator of completion, e.g. 'Amending law in force'.")
+
+
+class ReportFile(Strict):
+    """What reports print beyond the findings: short paragraph titles and the follow-up of each reform."""
+
+    short_titles: dict[Annotated[int, Field(ge=1)], Annotated[str, StringConstraints(
+        min_length=1, max_length=32, strip_whitespace=True)]] = Field(
+        default_factory=dict, description="A short title per operative paragraph, for tables and headings.")
+    modalities: dict[Modality, FollowUp] = Field(default_factory=dict,
+                                                  description="Follow-up by kind of recommendation.")
+    packages: dict[Annotated[str, StringConstraints(pattern=r"^PKG\.[A-Z0-9_]+$")], FollowUp] = Field(
+        default_factory=dict, description="Follow-up of a reform package, where it differs from its kind's.")
+    criteria: dict[CriterionId, FollowUp] = Field(
+        default_factory=dict, description="Follow-up of one criterion's recommendation, where it differs.")
+
+
 # --- the questionnaire --------------------------------------------------------------------------------
 
 class Option(Strict):
@@ -320,6 +344,8 @@ class State(Strict):
     fictional: bool = False
     region: Text | None = None
     federal: bool = False
+    short_name: Annotated[str, StringConstraints(min_length=1, max_length=24, strip_whitespace=True)] | None = \
+        Field(None, description="The name used where space is short (tables, charts), e.g. 'Arcadia'.")
 
 
 class AssessmentInfo(Strict):

@@ -25,6 +25,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "concepts": models.ConceptFile,
     "consistency": models.ConsistencyFile,
     "packages": models.PackageFile,
+    "report": models.ReportFile,
     "modalities": models.ModalityFile,
     "questionnaire": models.Questionnaire,
     "answers": models.AnswersFile,

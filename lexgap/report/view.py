@@ -15,18 +15,20 @@ from typing import Any
 from ..engine.assessment import (
     AnswerRecord, Assessment, Finding, InformationGap, MnrCapability, ParagraphResult, Recommendation,
 )
-from ..engine.knowledge import pack_modalities
 from ..engine.models import PRIORITY_ORDER, WEIGHT_ORDER
+from ..engine.scoring import binding_gap
 from ..engine.yamlio import load
 
 TEXT_FILE = Path(__file__).resolve().parent.parent / "templates" / "report" / "text.yaml"
 TOP_GAPS = 5
 KEY_RECOMMENDATIONS = 5
+ANNEXES = ("answers", "method", "instruments", "glossary")
+DEFAULT_ANNEXES = ("method", "glossary")
 
 
 @dataclass(frozen=True)
 class PlanGroup:
-    modality: str
+    key: str
     label: str
     recommendations: list[Recommendation]
 
@@ -35,6 +37,8 @@ class PlanGroup:
 class ParagraphSection:
     result: ParagraphResult
     findings: list[Finding]
+    binding_gaps: int
+    label: str
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,14 @@ class Report:
     recommendation_titles: dict[str, str]
     recommendation_labels: dict[str, str]
     question_numbers: dict[str, str]
+    annexes: tuple[str, ...]
+    binding_gap_paragraphs: list[ParagraphSection]
+    unknown: int
+    first_reforms: list[Recommendation]
+    annex_titles: dict[str, str]
+    takeaway: list[str]
+    gap_reforms: list[Recommendation]
+    instrument_names: dict[str, str]
 
 
 @cache
@@ -85,15 +97,21 @@ def fixed_text() -> dict[str, Any]:
     return load(TEXT_FILE).data
 
 
-def build(a: Assessment) -> Report:
-    """Derive the report's view from an Assessment."""
+def build(a: Assessment, annexes: tuple[str, ...] = DEFAULT_ANNEXES) -> Report:
+    """Derive the report's view from an Assessment, with the annexes named (in ANNEXES order)."""
     state = a.state.name + (" (fictional)" if a.state.fictional else "")
+    shown = plan(a)
+    sections = [ParagraphSection(p, fs, sum(1 for f in fs if binding_gap(f)), p.short_title or p.title)
+                for p in sorted(a.paragraphs, key=lambda p: p.number)
+                for fs in [[f for f in a.findings if f.paragraph == p.number]]]
+    numbers = {rec.id: i for i, rec in enumerate((rec for g in shown for rec in g.recommendations), 1)}
+    keys = key_recommendations(a.recommendations)
+    top = top_gaps(a)
     return Report(
         a=a, text=fixed_text(), title=f"{state}: gap analysis against General Assembly resolution {a.pack.resolution}",
         engagement=any(p.assessment == "engagement" for p in a.paragraphs),
-        top_gaps=top_gaps(a), key_recommendations=key_recommendations(a.recommendations), plan=plan(a),
-        paragraphs=[ParagraphSection(p, [f for f in a.findings if f.paragraph == p.number])
-                    for p in sorted(a.paragraphs, key=lambda p: p.number)],
+        top_gaps=top, key_recommendations=sorted(keys, key=lambda r: numbers[r.id]), plan=shown,
+        paragraphs=sections,
         information_gaps=information_gaps(a), mnr_groups=_grouped(a.crosswalk.mnr, lambda m: m.group),
         answers=[AnswerGroup(section, answers) for section, answers in
                  _grouped(sorted(a.answers, key=lambda r: (_natural(r.number), r.question)),
@@ -101,9 +119,48 @@ def build(a: Assessment) -> Report:
         instruments=catalogue(a.findings),
         recommendation_for={c: r.id for r in a.recommendations for c in r.criteria},
         recommendation_titles={r.id: r.title for r in a.recommendations},
-        recommendation_labels={r.id: f"Recommendation {r.rank}" for r in a.recommendations},
+        recommendation_labels={r.id: f"Recommendation {numbers[r.id]}" for r in a.recommendations},
         question_numbers={**{g.question.id: g.question.number for g in a.information_gaps},
-                          **{r.question: r.number for r in a.answers}})
+                          **{r.question: r.number for r in a.answers}},
+        annexes=tuple(x for x in ANNEXES if x in annexes),
+        binding_gap_paragraphs=[s for s in sections if s.binding_gaps],
+        unknown=sum(1 for f in a.findings if f.status == "unknown"),
+        first_reforms=keys[:3],
+        annex_titles={x: f"Annex {chr(65 + i)}. {fixed_text()['sections'][x]}"
+                      for i, x in enumerate(x for x in ANNEXES if x in annexes)},
+        takeaway=takeaway(a, sections, keys[:3], numbers),
+        gap_reforms=sorted({r.id: r for f in top for r in a.recommendations if f.criterion in r.criteria}.values(),
+                           key=lambda r: numbers[r.id]),
+        instrument_names={art.instrument: art.label.split(", ")[0] for f in a.findings for art in f.basis})
+
+
+def takeaway(a: Assessment, sections: list[ParagraphSection], first: list[Recommendation],
+             numbers: dict[str, int]) -> list[str]:
+    """The few sentences a reader should take away, from the text.yaml templates."""
+    t = fixed_text()["takeaway"]
+    s = a.summary
+    out = [t["score"].format(state=a.state.short_name or a.state.name, score=_pct(s.legal_score),
+                             resolution=a.pack.resolution, coverage=_pct(s.legal_coverage),
+                             confirmed=_pct(s.legal_confirmed_score))]
+    gaps = [str(x.result.number) for x in sections if x.binding_gaps]
+    n = s.binding_gaps
+    key = "binding_none" if not n else "binding_one" if n == 1 else "binding_many"
+    out.append(t[key].format(count=n, paragraphs=_and(gaps)))
+    if first:
+        out.append(t["reforms"].format(reforms="; ".join(f"{r.title} (Recommendation {numbers[r.id]})"
+                                                         for r in first)))
+    unknown = sum(1 for f in a.findings if f.status == "unknown")
+    key = "unknown_none" if not unknown else "unknown_one" if unknown == 1 else "unknown_many"
+    out.append(t[key].format(count=unknown))
+    return out
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{round(value * 100)}%"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
 def top_gaps(a: Assessment) -> list[Finding]:
@@ -127,11 +184,14 @@ def key_recommendations(recommendations: list[Recommendation]) -> list[Recommend
 
 
 def plan(a: Assessment) -> list[PlanGroup]:
-    """Recommendations grouped by modality, each group in rank order with dependencies placed first."""
-    order = {m.id: i for i, m in enumerate(pack_modalities(a.pack.id))}  # the pack's order (modalities.yaml)
-    groups = _grouped(sorted(a.recommendations, key=lambda r: (r.rank, r.id)), lambda r: r.modality)
-    groups.sort(key=lambda g: (order.get(g[0], len(order)), g[0]))
-    return [PlanGroup(modality, recs[0].modality_label, dependencies_first(recs)) for modality, recs in groups]
+    """Recommendations in rank order (dependencies first, then priority), in runs of the same priority, so
+    that their numbers follow the order in which they are shown."""
+    groups: list[PlanGroup] = []
+    for rec in dependencies_first(sorted(a.recommendations, key=lambda r: (r.rank, r.id))):
+        if not groups or groups[-1].key != rec.priority:
+            groups.append(PlanGroup(rec.priority, fixed_text()["priorities"][rec.priority], []))
+        groups[-1].recommendations.append(rec)
+    return groups
 
 
 def dependencies_first(recs: list[Recommendation]) -> list[Recommendation]:

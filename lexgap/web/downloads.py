@@ -1,4 +1,5 @@
-"""Blueprint `downloads`: the answers file, the HTML and PDF reports, and questionnaire workbooks."""
+"""Blueprint `downloads`: the answers file, the HTML and PDF reports, the brief (HTML, Word), and questionnaire
+workbooks."""
 from __future__ import annotations
 
 from typing import Any
@@ -11,6 +12,7 @@ from .pdfworker import PdfTimeout, render_inline
 bp = Blueprint("downloads", __name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 NO_WORKBOOKS = "This version of lexgap cannot write questionnaire workbooks."
 
 
@@ -26,6 +28,22 @@ def report_html(stem: str) -> Any:
 
     html = render_html(workspace().assessment(open_session(stem)))
     return attachment(html.encode("utf-8"), f"{stem}-report.html", "text/html")
+
+
+@bp.get("/a/<stem>/brief.html")
+def brief_html(stem: str) -> Any:
+    from ..report import render_html
+
+    html = render_html(workspace().assessment(open_session(stem)), brief=True)
+    return attachment(html.encode("utf-8"), f"{stem}-brief.html", "text/html")
+
+
+@bp.get("/a/<stem>/brief.docx")
+def brief_docx(stem: str) -> Any:
+    from ..report import render_docx
+
+    return attachment(render_docx(workspace().assessment(open_session(stem)), brief=True), f"{stem}-brief.docx",
+                      DOCX)
 
 
 @bp.get("/a/<stem>/report.pdf")

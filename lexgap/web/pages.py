@@ -7,7 +7,7 @@ from flask import render_template, url_for
 
 from ..api import Session
 from ..engine.assessment import Assessment
-from ..engine.build import article_label
+from ..engine.articles import article_label
 from ..engine.models import AnswersFile, Question
 from .common import workspace
 from .forms import NONE_OF_THESE, answer_fingerprint, field_name, field_values

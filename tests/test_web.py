@@ -76,7 +76,8 @@ def answers_on_disk(app, stem: str):
 
 def question_of_type(app, kind: str, conditional: bool = False):
     kb = app.extensions["lexgap"].kb
-    return next(q for q in kb.questionnaire.questions if q.type == kind and (q.id in kb.show_if) == conditional)
+    return next(q for q in kb.questionnaire.questions if q.type == kind and (q.id in kb.show_if) == conditional
+                and (kind != "yes_no" or q.partial))
 
 
 # --- pages and creation ------------------------------------------------------------------------------------
@@ -1236,3 +1237,14 @@ def test_details_changed_in_another_window_are_not_replaced_silently(client, app
     assert client.post(f"/a/{stem}/details", data=again).status_code == 302
     data = load_answers(app.extensions["lexgap"].folder.path(stem), app.extensions["lexgap"].kb).data
     assert data.state.name == "Testland" and data.assessment.status == "final"
+
+
+def test_a_plain_fact_question_offers_no_partly(client, app):
+    stem = create(client)
+    kb = app.extensions["lexgap"].kb
+    plain = next(q for q in kb.questionnaire.questions if q.type == "yes_no" and not q.partial)
+    page = client.get(f"/a/{stem}/section/{plain.section}").get_data(as_text=True)
+    assert f'{plain.id}--yes"' in page and f'{plain.id}--no"' in page
+    assert f'{plain.id}--partial"' not in page
+    refused = save(client, stem, plain.id, "partial").get_json()
+    assert not refused["ok"]

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 def draw_value(q, rng: random.Random):
     """One valid answer to question `q`, drawn with `rng` per question type as `answer_value` draws them."""
     if q.type == "yes_no":
-        return rng.choice(["yes", "partial", "no", "unknown"])
+        return rng.choice(["yes", "partial", "no", "unknown"] if q.partial else ["yes", "no", "unknown"])
     if q.type == "single_choice":
         return rng.choice([o.value for o in q.options] + ["unknown"])
     if q.type == "multiple_choice":
@@ -30,7 +30,7 @@ def draw_value(q, rng: random.Random):
 
 def answer_value(question):
     if question.type == "yes_no":
-        return st.sampled_from(["yes", "partial", "no", "unknown"])
+        return st.sampled_from(["yes", "partial", "no", "unknown"] if question.partial else ["yes", "no", "unknown"])
     if question.type == "single_choice":
         return st.sampled_from([o.value for o in question.options] + ["unknown"])
     if question.type == "multiple_choice":

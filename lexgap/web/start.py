@@ -38,7 +38,7 @@ def list_files() -> tuple[list[dict[str, Any]], list[str]]:
             row.update(state=answers.data.state, info=answers.data.assessment,
                        answered=sum(1 for a in answers.data.answers.values() if a.value is not None))
         except LexgapError as exc:
-            row["problem"] = f"{len(exc.problems)} problem(s); first: {problem_text(exc.problems[0])}"
+            row["problem"] = f"{exc.total} problem(s); first: {problem_text(exc.problems[0])}"
         except (OSError, ValueError, UnicodeDecodeError) as exc:
             row["problem"] = f"cannot be read ({exc})"
         rows.append(row)

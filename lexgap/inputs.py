@@ -42,12 +42,8 @@ def read_limited(path: str | Path, max_bytes: int, what: str = "file", hint: str
         info = os.stat(path)
     except FileNotFoundError:
         raise MissingFileError(Problem(name, "no such file", "check the path and the file name")) from None
-    except PermissionError:
-        raise MissingFileError(Problem(name, "the file cannot be read (permission denied)",
-                                       "check the file's permissions")) from None
     except OSError as exc:
-        raise MissingFileError(Problem(name, f"the file cannot be read ({exc.strerror or exc})",
-                                       "check the path")) from None
+        raise _unreadable(name, exc) from None
     kind = _kind(info.st_mode)
     if kind == "folder":
         raise InputError(Problem(name, "this is a folder, not a file", f"give the path of the {what} inside it"))
@@ -58,12 +54,8 @@ def read_limited(path: str | Path, max_bytes: int, what: str = "file", hint: str
     try:
         with open(path, "rb") as handle:
             data = handle.read(max_bytes + 1)  # the file may have grown since stat
-    except PermissionError:
-        raise MissingFileError(Problem(name, "the file cannot be read (permission denied)",
-                                       "check the file's permissions")) from None
     except OSError as exc:
-        raise MissingFileError(Problem(name, f"the file cannot be read ({exc.strerror or exc})",
-                                       "check the path")) from None
+        raise _unreadable(name, exc) from None
     if len(data) > max_bytes:  # it grew after stat, or stat did not know (/proc)
         _refuse_size(name, max_bytes + 1, max_bytes, what, hint, exact=False)
     return data
@@ -112,3 +104,11 @@ def _utf16_without_bom(raw: bytes) -> str | None:
         if zeros.count(0) >= 0.9 * len(zeros) and others.count(0) <= 0.1 * len(others):
             return "UTF-16"
     return None
+
+
+def _unreadable(name: str, exc: OSError) -> MissingFileError:
+    """The message for a file that exists but cannot be read."""
+    if isinstance(exc, PermissionError):
+        return MissingFileError(Problem(name, "the file cannot be read (permission denied)",
+                                        "check the file's permissions"))
+    return MissingFileError(Problem(name, f"the file cannot be read ({exc.strerror or exc})", "check the path"))

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, LexgapError, PackError, Problem
-from . import conditions as cond, diskcache
-from .elements import ElementLogic, element_id
+from . import diskcache
+from .elements import element_id
 from .models import (Concept, ConceptFile, ConceptStatements, ConsistencyFile, Criterion, Element, ModalityDef,
                      ModalityFile, Pack, PackageFile, Paragraph, Questionnaire, ReportFile)
-from .packcheck import CriterionLogic, Sources, check_pack, party_id
+from .packcheck import Logic, Sources, check_pack, party_id
 from .validation import validate
 from .yamlio import Document, load
 
@@ -30,7 +30,7 @@ DEFAULT_PACK = "res-74-174"
 
 
 @dataclass
-class KnowledgeBase:
+class KnowledgeBase(Logic):
     """A validated rule pack with its questionnaire: what the engine compiles and the reports cite."""
 
     root: Path
@@ -44,14 +44,6 @@ class KnowledgeBase:
     questionnaire_path: Path | None = None
     report: ReportFile = field(default_factory=ReportFile)
     modalities: list[ModalityDef] = field(default_factory=list)
-    logic: dict[str, CriterionLogic] = field(default_factory=dict)
-    concept_logic: dict[str, cond.Node] = field(default_factory=dict)
-    concept_order: list[str] = field(default_factory=list)
-    warning_logic: dict[str, cond.Node] = field(default_factory=dict)
-    party_logic: dict[str, cond.Node] = field(default_factory=dict)
-    show_if: dict[str, cond.Node] = field(default_factory=dict)
-    element_logic: dict[str, ElementLogic] = field(default_factory=dict)
-    limitation_logic: dict[str, list[cond.Node | None]] = field(default_factory=dict)
 
     # The pack never changes once loaded, so these lookups are built once.
     @cached_property

@@ -44,9 +44,9 @@ class Sources:
     modalities: Document
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Logic:
-    """The parsed conditions of a checked pack (the fields of the same names on KnowledgeBase)."""
+    """The parsed conditions of a checked pack; KnowledgeBase extends it, so the fields are declared once."""
 
     logic: dict[str, CriterionLogic] = field(default_factory=dict)
     concept_logic: dict[str, cond.Node] = field(default_factory=dict)
